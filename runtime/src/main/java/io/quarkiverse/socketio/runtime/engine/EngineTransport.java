@@ -1,0 +1,19 @@
+package io.quarkiverse.socketio.runtime.engine;
+
+import java.util.Collection;
+
+/**
+ * A transport of one session. Only the session's context calls these methods (the underlying Vert.x response and
+ * WebSocket writes are thread-safe).
+ */
+abstract sealed class EngineTransport permits PollingTransport, WebSocketTransport {
+
+    /** {@code polling} or {@code websocket}. */
+    abstract String name();
+
+    /** Whether {@link #send} may be called now. */
+    abstract boolean writable();
+
+    /** Sends the packets, in order. Only when {@link #writable()}. */
+    abstract void send(Collection<EnginePacket> packets);
+}
