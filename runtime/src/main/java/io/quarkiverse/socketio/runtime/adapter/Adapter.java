@@ -1,0 +1,68 @@
+package io.quarkiverse.socketio.runtime.adapter;
+
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import io.quarkiverse.socketio.RemoteSocket;
+import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Keeps the rooms of one namespace and carries operations on sockets to wherever they are connected: this process
+ * only (in-memory), the other workers of a cluster, or other hosts. The operations mirror socket.io-adapter's.
+ * Every method may be called from any thread.
+ */
+public interface Adapter {
+
+    /** Adds a local socket to rooms. */
+    void addAll(String socketId, Set<String> rooms);
+
+    /** Removes a local socket from a room. */
+    void del(String socketId, String room);
+
+    /** Removes a local socket from every room. */
+    void delAll(String socketId);
+
+    /** The rooms of a local socket (empty when unknown). */
+    Set<String> socketRooms(String socketId);
+
+    /** Sends a packet to the selected sockets. */
+    void broadcast(SocketIOPacket packet, BroadcastOptions options);
+
+    /**
+     * Sends a packet that asks for an acknowledgement to the selected sockets. {@code clientCount} is called once per
+     * server with the number of sockets it sent the packet to; {@code ack} once per acknowledgement, with its first
+     * argument.
+     */
+    void broadcastWithAck(SocketIOPacket packet, BroadcastOptions options, IntConsumer clientCount,
+            Consumer<JsonNode> ack);
+
+    /** The selected sockets, wherever they are. */
+    Uni<List<RemoteSocket>> fetchSockets(BroadcastOptions options);
+
+    /** Makes the selected sockets join rooms. */
+    void addSockets(BroadcastOptions options, Set<String> rooms);
+
+    /** Makes the selected sockets leave rooms. */
+    void delSockets(BroadcastOptions options, Set<String> rooms);
+
+    /** Disconnects the selected sockets. */
+    void disconnectSockets(BroadcastOptions options, boolean close);
+
+    /** Sends an event (name first, then arguments) to the namespace's handlers on the other servers. */
+    void serverSideEmit(ArrayNode eventAndArgs);
+
+    /** Like {@link #serverSideEmit(ArrayNode)}, collecting each other server's acknowledgement (first argument). */
+    Uni<List<JsonNode>> serverSideEmitWithAck(ArrayNode eventAndArgs);
+
+    /** How many servers share this namespace, this one included. */
+    Uni<Integer> serverCount();
+
+    /** Releases what the adapter holds; called when its namespace is discarded or the server stops. */
+    void close();
+}

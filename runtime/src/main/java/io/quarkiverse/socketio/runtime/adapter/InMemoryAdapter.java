@@ -1,0 +1,203 @@
+package io.quarkiverse.socketio.runtime.adapter;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import io.quarkiverse.socketio.RemoteSocket;
+import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalSocket;
+import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
+import io.quarkiverse.socketio.runtime.server.OutboundPacket;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The adapter of a single process: rooms in memory, every operation applied to local sockets only. Other adapters
+ * extend it and add the way to reach other servers.
+ */
+public class InMemoryAdapter implements Adapter {
+
+    protected final LocalNamespace namespace;
+    /** room -> ids of the local sockets in it */
+    private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
+    /** socket id -> its rooms */
+    private final Map<String, Set<String>> socketRooms = new ConcurrentHashMap<>();
+
+    public InMemoryAdapter(LocalNamespace namespace) {
+        this.namespace = namespace;
+    }
+
+    @Override
+    public void addAll(String socketId, Set<String> newRooms) {
+        Set<String> joined = socketRooms.computeIfAbsent(socketId, id -> ConcurrentHashMap.newKeySet());
+        for (String room : newRooms) {
+            joined.add(room);
+            rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(socketId);
+        }
+    }
+
+    @Override
+    public void del(String socketId, String room) {
+        Set<String> joined = socketRooms.get(socketId);
+        if (joined != null) {
+            joined.remove(room);
+        }
+        removeFromRoom(room, socketId);
+    }
+
+    @Override
+    public void delAll(String socketId) {
+        Set<String> joined = socketRooms.remove(socketId);
+        if (joined != null) {
+            for (String room : joined) {
+                removeFromRoom(room, socketId);
+            }
+        }
+    }
+
+    private void removeFromRoom(String room, String socketId) {
+        rooms.computeIfPresent(room, (r, members) -> {
+            members.remove(socketId);
+            return members.isEmpty() ? null : members;
+        });
+    }
+
+    @Override
+    public Set<String> socketRooms(String socketId) {
+        Set<String> joined = socketRooms.get(socketId);
+        return joined == null ? Set.of() : Collections.unmodifiableSet(joined);
+    }
+
+    /** The ids of the local rooms, for tooling. */
+    public Set<String> roomNames() {
+        return Collections.unmodifiableSet(rooms.keySet());
+    }
+
+    @Override
+    public void broadcast(SocketIOPacket packet, BroadcastOptions options) {
+        List<LocalSocket> targets = localTargets(options);
+        if (targets.isEmpty()) {
+            return;
+        }
+        OutboundPacket encoded = namespace.encode(packet);
+        for (LocalSocket socket : targets) {
+            socket.write(encoded, options.flags().volatile_());
+        }
+    }
+
+    @Override
+    public void broadcastWithAck(SocketIOPacket packet, BroadcastOptions options, IntConsumer clientCount,
+            Consumer<JsonNode> ack) {
+        List<LocalSocket> targets = localTargets(options);
+        clientCount.accept(targets.size());
+        if (targets.isEmpty()) {
+            return;
+        }
+        // One ack id serves every recipient: each socket keeps its own callback under it.
+        OutboundPacket encoded = namespace.encode(packet);
+        Consumer<ArrayNode> firstArgument = args -> ack.accept(args.isEmpty() ? null : args.get(0));
+        for (LocalSocket socket : targets) {
+            socket.expectAck(packet.ackId(), firstArgument);
+            socket.write(encoded, options.flags().volatile_());
+        }
+    }
+
+    @Override
+    public Uni<List<RemoteSocket>> fetchSockets(BroadcastOptions options) {
+        List<RemoteSocket> result = new ArrayList<>();
+        for (LocalSocket socket : localTargets(options)) {
+            result.add(socket.snapshot());
+        }
+        return Uni.createFrom().item(result);
+    }
+
+    @Override
+    public void addSockets(BroadcastOptions options, Set<String> newRooms) {
+        for (LocalSocket socket : localTargets(options)) {
+            addAll(socket.id(), newRooms);
+        }
+    }
+
+    @Override
+    public void delSockets(BroadcastOptions options, Set<String> oldRooms) {
+        for (LocalSocket socket : localTargets(options)) {
+            for (String room : oldRooms) {
+                del(socket.id(), room);
+            }
+        }
+    }
+
+    @Override
+    public void disconnectSockets(BroadcastOptions options, boolean close) {
+        for (LocalSocket socket : localTargets(options)) {
+            socket.disconnect(close);
+        }
+    }
+
+    @Override
+    public void serverSideEmit(ArrayNode eventAndArgs) {
+        // No other server to reach.
+    }
+
+    @Override
+    public Uni<List<JsonNode>> serverSideEmitWithAck(ArrayNode eventAndArgs) {
+        return Uni.createFrom().item(List.of());
+    }
+
+    @Override
+    public Uni<Integer> serverCount() {
+        return Uni.createFrom().item(1);
+    }
+
+    @Override
+    public void close() {
+        rooms.clear();
+        socketRooms.clear();
+    }
+
+    /** The local sockets the options select, each once. */
+    protected List<LocalSocket> localTargets(BroadcastOptions options) {
+        Set<String> excluded = options.except().isEmpty() ? Set.of() : membersOf(options.except());
+        List<LocalSocket> targets = new ArrayList<>();
+        if (options.rooms().isEmpty()) {
+            for (LocalSocket socket : namespace.sockets()) {
+                if (!excluded.contains(socket.id())) {
+                    targets.add(socket);
+                }
+            }
+            return targets;
+        }
+        for (String id : membersOf(options.rooms())) {
+            if (!excluded.contains(id)) {
+                LocalSocket socket = namespace.socket(id);
+                if (socket != null) {
+                    targets.add(socket);
+                }
+            }
+        }
+        return targets;
+    }
+
+    private Set<String> membersOf(Set<String> roomNames) {
+        if (roomNames.size() == 1) {
+            Set<String> members = rooms.get(roomNames.iterator().next());
+            return members == null ? Set.of() : members;
+        }
+        Set<String> ids = new HashSet<>();
+        for (String room : roomNames) {
+            Set<String> members = rooms.get(room);
+            if (members != null) {
+                ids.addAll(members);
+            }
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,101 @@
+package io.quarkiverse.socketio.runtime.server;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkiverse.socketio.BroadcastOperator;
+import io.quarkiverse.socketio.SocketIOEvent;
+import io.quarkiverse.socketio.SocketIOMiddleware;
+import io.quarkiverse.socketio.SocketIONamespace;
+import io.quarkiverse.socketio.SocketIOSocket;
+import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Dynamic namespaces: every name matching a pattern, each namespace created on its first connection and sharing the
+ * group's handlers.
+ */
+final class NamespaceGroup extends SelectionDelegate implements SocketIONamespace {
+
+    private final Pattern pattern;
+    private final NamespaceHandlers handlers = new NamespaceHandlers();
+    private final Map<String, NamespaceImpl> members = new ConcurrentHashMap<>();
+    private final Broadcast all;
+
+    NamespaceGroup(Pattern pattern) {
+        this.pattern = pattern;
+        this.all = new Broadcast(members::values, BroadcastOptions.ALL);
+    }
+
+    boolean matches(String namespace) {
+        return pattern.matcher(namespace).matches();
+    }
+
+    NamespaceHandlers handlers() {
+        return handlers;
+    }
+
+    void addMember(NamespaceImpl namespace) {
+        members.put(namespace.name(), namespace);
+    }
+
+    @Override
+    BroadcastOperator all() {
+        return all;
+    }
+
+    @Override
+    public String name() {
+        return pattern.pattern();
+    }
+
+    @Override
+    public SocketIONamespace use(SocketIOMiddleware middleware) {
+        handlers.middlewares.add(middleware);
+        return this;
+    }
+
+    @Override
+    public SocketIONamespace onConnection(Consumer<SocketIOSocket> handler) {
+        handlers.connectionHandlers.add(handler);
+        return this;
+    }
+
+    @Override
+    public SocketIONamespace onServerSideEmit(String event, Consumer<SocketIOEvent> handler) {
+        handlers.addServerSideHandler(event, handler);
+        return this;
+    }
+
+    @Override
+    public Collection<SocketIOSocket> localSockets() {
+        List<SocketIOSocket> sockets = new ArrayList<>();
+        for (NamespaceImpl namespace : members.values()) {
+            sockets.addAll(namespace.localSockets());
+        }
+        return sockets;
+    }
+
+    @Override
+    public void serverSideEmit(String event, Object... args) {
+        for (NamespaceImpl namespace : members.values()) {
+            namespace.serverSideEmit(event, args);
+        }
+    }
+
+    @Override
+    public Uni<List<JsonNode>> serverSideEmitWithAck(String event, Object... args) {
+        List<Uni<List<JsonNode>>> parts = new ArrayList<>();
+        for (NamespaceImpl namespace : members.values()) {
+            parts.add(namespace.serverSideEmitWithAck(event, args));
+        }
+        return Broadcast.concat(parts);
+    }
+}

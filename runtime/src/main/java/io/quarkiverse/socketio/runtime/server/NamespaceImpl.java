@@ -1,0 +1,212 @@
+package io.quarkiverse.socketio.runtime.server;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkiverse.socketio.BroadcastOperator;
+import io.quarkiverse.socketio.ConnectionRejectedException;
+import io.quarkiverse.socketio.SocketIOEvent;
+import io.quarkiverse.socketio.SocketIOMiddleware;
+import io.quarkiverse.socketio.SocketIONamespace;
+import io.quarkiverse.socketio.SocketIOSocket;
+import io.quarkiverse.socketio.runtime.adapter.Adapter;
+import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
+import io.quarkiverse.socketio.runtime.adapter.InMemoryAdapter;
+import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
+import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * One namespace of this server: its local sockets, its handlers, and the adapter that keeps its rooms.
+ */
+final class NamespaceImpl extends SelectionDelegate implements SocketIONamespace, LocalNamespace {
+
+    private static final Logger LOG = Logger.getLogger(NamespaceImpl.class);
+
+    private final String name;
+    private final SocketIOServerImpl server;
+    /** The group this namespace was created for, or {@code null} for a namespace created by name. */
+    private final NamespaceHandlers group;
+    private final NamespaceHandlers handlers = new NamespaceHandlers();
+    private final Map<String, SocketImpl> sockets = new ConcurrentHashMap<>();
+    private final AtomicLong ackIds = new AtomicLong();
+    private final Adapter adapter;
+    private final Broadcast all;
+
+    NamespaceImpl(String name, SocketIOServerImpl server, NamespaceHandlers group) {
+        this.name = name;
+        this.server = server;
+        this.group = group;
+        this.adapter = new InMemoryAdapter(this);
+        this.all = new Broadcast(() -> List.of(this), BroadcastOptions.ALL);
+    }
+
+    @Override
+    BroadcastOperator all() {
+        return all;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    Adapter adapter() {
+        return adapter;
+    }
+
+    JsonArgs json() {
+        return server.json();
+    }
+
+    Vertx vertx() {
+        return server.vertx();
+    }
+
+    /** Ack ids are unique in the namespace, so one id can serve every recipient of a broadcast. */
+    long nextAckId() {
+        return ackIds.getAndIncrement();
+    }
+
+    @Override
+    public OutboundPacket encode(SocketIOPacket packet) {
+        return server.encode(packet);
+    }
+
+    @Override
+    public SocketImpl socket(String id) {
+        return sockets.get(id);
+    }
+
+    @Override
+    public Collection<SocketImpl> sockets() {
+        return sockets.values();
+    }
+
+    @Override
+    public Collection<SocketIOSocket> localSockets() {
+        return Collections.unmodifiableCollection(sockets.values());
+    }
+
+    @Override
+    public SocketIONamespace use(SocketIOMiddleware middleware) {
+        handlers.middlewares.add(middleware);
+        return this;
+    }
+
+    @Override
+    public SocketIONamespace onConnection(Consumer<SocketIOSocket> handler) {
+        handlers.connectionHandlers.add(handler);
+        return this;
+    }
+
+    @Override
+    public SocketIONamespace onServerSideEmit(String event, Consumer<SocketIOEvent> handler) {
+        handlers.addServerSideHandler(event, handler);
+        return this;
+    }
+
+    @Override
+    public void serverSideEmit(String event, Object... args) {
+        adapter.serverSideEmit(json().eventData(event, args));
+    }
+
+    @Override
+    public Uni<List<JsonNode>> serverSideEmitWithAck(String event, Object... args) {
+        return adapter.serverSideEmitWithAck(json().eventData(event, args));
+    }
+
+    /**
+     * Runs the handlers of an event another server sent; {@code ack} is {@code null} when it wants no answer.
+     */
+    void onServerSideEmit(ArrayNode eventAndArgs, Consumer<ArrayNode> ack) {
+        ReceivedEvent event = new ReceivedEvent(eventAndArgs, json(), null, ack);
+        for (NamespaceHandlers registered : registeredHandlers()) {
+            for (Consumer<SocketIOEvent> handler : registered.serverSideHandlers(event.name())) {
+                runHandler(handler, event, "server-side event " + event.name());
+            }
+        }
+    }
+
+    private List<NamespaceHandlers> registeredHandlers() {
+        return group == null ? List.of(handlers) : List.of(group, handlers);
+    }
+
+    /** A client asks to join: run the middlewares, then connect or reject. Runs on the client's context. */
+    void connect(ClientConnection client, SocketImpl socket) {
+        List<SocketIOMiddleware> middlewares = new ArrayList<>();
+        for (NamespaceHandlers registered : registeredHandlers()) {
+            middlewares.addAll(registered.middlewares);
+        }
+        if (middlewares.isEmpty()) {
+            complete(client, socket);
+            return;
+        }
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (SocketIOMiddleware middleware : middlewares) {
+            chain = chain.chain(() -> middleware.apply(socket));
+        }
+        chain.subscribe().with(
+                ok -> client.runOnContext(() -> complete(client, socket)),
+                failure -> client.runOnContext(() -> reject(client, socket, failure)));
+    }
+
+    private void complete(ClientConnection client, SocketImpl socket) {
+        if (!client.isOpen()) {
+            client.connectFinished(name);
+            return;
+        }
+        sockets.put(socket.id(), socket);
+        adapter.addAll(socket.id(), java.util.Set.of(socket.id()));
+        client.connected(socket);
+        ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
+        socket.write(encode(SocketIOPacket.connect(name, reply)), false);
+        for (NamespaceHandlers registered : registeredHandlers()) {
+            for (Consumer<SocketIOSocket> handler : registered.connectionHandlers) {
+                runHandler(handler, socket, "connection");
+            }
+        }
+    }
+
+    private void reject(ClientConnection client, SocketImpl socket, Throwable failure) {
+        client.connectFinished(name);
+        ObjectNode error = JsonNodeFactory.instance.objectNode();
+        if (failure instanceof ConnectionRejectedException rejected) {
+            error.put("message", rejected.getMessage());
+            if (rejected.data() != null) {
+                error.set("data", json().toNode(rejected.data()));
+            }
+        } else {
+            LOG.warnf(failure, "A middleware of namespace %s failed; the connection is rejected", name);
+            error.put("message", failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage());
+        }
+        client.write(encode(SocketIOPacket.connectError(name, error)));
+    }
+
+    /** A socket left: forget it. */
+    void remove(SocketImpl socket) {
+        sockets.remove(socket.id());
+    }
+
+    <T> void runHandler(Consumer<T> handler, T argument, String what) {
+        try {
+            handler.accept(argument);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "The %s handler of namespace %s failed", what, name);
+        }
+    }
+}
