@@ -30,6 +30,12 @@ public interface EngineSession {
     /** Sets the receiver of this session's messages and close. Call it from {@link EngineListener#onOpen}. */
     void handler(EngineSessionHandler handler);
 
+    /**
+     * Whether a message sent now would leave at once instead of waiting for the client: a polling GET is held, or the
+     * WebSocket's write queue has room. Volatile messages are dropped when it is not.
+     */
+    boolean writable();
+
     /** Sends a text message packet ({@code 4<text>}). */
     void sendText(String text);
 

@@ -64,7 +64,8 @@ final class EngineSessionImpl implements EngineSession {
     private State state = State.OPEN;
     private String closingReason;
     private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>();
-    private EngineTransport transport;
+    /** Written on the context only; volatile for {@link #writable()}, which any thread may call. */
+    private volatile EngineTransport transport;
     /** The WebSocket an upgrade is being tried on. */
     private WebSocketTransport probe;
     private long pingTimer = -1;
@@ -113,6 +114,12 @@ final class EngineSessionImpl implements EngineSession {
     @Override
     public void handler(EngineSessionHandler handler) {
         this.handler = handler == null ? NO_HANDLER : handler;
+    }
+
+    @Override
+    public boolean writable() {
+        EngineTransport current = transport;
+        return open && current != null && current.readyForMore();
     }
 
     @Override

@@ -14,6 +14,11 @@ abstract sealed class EngineTransport permits PollingTransport, WebSocketTranspo
     /** Whether {@link #send} may be called now. */
     abstract boolean writable();
 
+    /** Whether a packet sent now would leave without queueing (read from any thread). */
+    boolean readyForMore() {
+        return writable();
+    }
+
     /** Sends the packets, in order. Only when {@link #writable()}. */
     abstract void send(Collection<EnginePacket> packets);
 }

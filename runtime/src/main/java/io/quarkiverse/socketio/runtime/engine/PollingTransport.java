@@ -14,7 +14,7 @@ final class PollingTransport extends EngineTransport {
     static final String CONTENT_TYPE = "text/plain; charset=UTF-8";
 
     /** The held GET, if any. */
-    private HttpServerResponse pending;
+    private volatile HttpServerResponse pending;
 
     @Override
     String name() {

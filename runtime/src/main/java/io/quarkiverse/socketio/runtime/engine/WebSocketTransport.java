@@ -55,6 +55,11 @@ final class WebSocketTransport extends EngineTransport {
     }
 
     @Override
+    boolean readyForMore() {
+        return !socket.isClosed() && !socket.writeQueueFull();
+    }
+
+    @Override
     void send(Collection<EnginePacket> packets) {
         if (socket.isClosed()) {
             return;

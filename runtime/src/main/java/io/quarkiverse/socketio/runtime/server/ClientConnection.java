@@ -72,7 +72,12 @@ final class ClientConnection implements EngineSessionHandler {
     }
 
     void write(OutboundPacket packet) {
-        if (session.isOpen()) {
+        write(packet, false);
+    }
+
+    /** A volatile packet is dropped when the client cannot take it right away, as in Node.js. */
+    void write(OutboundPacket packet, boolean volatile_) {
+        if (volatile_ ? session.writable() : session.isOpen()) {
             packet.writeTo(session);
         }
     }

@@ -105,7 +105,7 @@ final class SocketImpl implements SocketIOSocket, LocalSocket {
 
     @Override
     public void write(OutboundPacket packet, boolean volatile_) {
-        client.write(packet);
+        client.write(packet, volatile_);
     }
 
     @Override
