@@ -1,12 +1,17 @@
 package io.quarkiverse.socketio.runtime.adapter;
 
 import java.util.Collection;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.quarkiverse.socketio.RemoteSocket;
+import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.server.OutboundPacket;
 
 /**
- * What an adapter needs from the namespace it serves: its name, and its sockets connected to this process.
+ * What an adapter needs from the namespace it serves: its name, its sockets connected to this process, and its
+ * handlers of server-side events.
  */
 public interface LocalNamespace {
 
@@ -18,7 +23,13 @@ public interface LocalNamespace {
     Collection<? extends LocalSocket> sockets();
 
     /** Encodes a packet once, for every local recipient. */
-    OutboundPacket encode(io.quarkiverse.socketio.runtime.protocol.SocketIOPacket packet);
+    OutboundPacket encode(SocketIOPacket packet);
+
+    /**
+     * Runs the handlers of an event another server sent with serverSideEmit; {@code ack} is {@code null} when the
+     * sender wants no answer, and is called at most once otherwise.
+     */
+    void onServerSideEmit(ArrayNode eventAndArgs, Consumer<ArrayNode> ack);
 
     /** What an adapter does with a socket connected to this process. */
     interface LocalSocket {
@@ -28,7 +39,7 @@ public interface LocalNamespace {
         void write(OutboundPacket packet, boolean volatile_);
 
         /** Registers a callback for the acknowledgement with this id. */
-        void expectAck(long ackId, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ArrayNode> ack);
+        void expectAck(long ackId, Consumer<ArrayNode> ack);
 
         void disconnect(boolean close);
 

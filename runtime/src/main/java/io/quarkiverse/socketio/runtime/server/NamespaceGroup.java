@@ -5,15 +5,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkiverse.socketio.BroadcastOperator;
-import io.quarkiverse.socketio.SocketIOEvent;
-import io.quarkiverse.socketio.SocketIOMiddleware;
-import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOSocket;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
 import io.smallrye.mutiny.Uni;
@@ -22,10 +18,9 @@ import io.smallrye.mutiny.Uni;
  * Dynamic namespaces: every name matching a pattern, each namespace created on its first connection and sharing the
  * group's handlers.
  */
-final class NamespaceGroup extends SelectionDelegate implements SocketIONamespace {
+final class NamespaceGroup extends HandlerRegistry {
 
     private final Pattern pattern;
-    private final NamespaceHandlers handlers = new NamespaceHandlers();
     private final Map<String, NamespaceImpl> members = new ConcurrentHashMap<>();
     private final Broadcast all;
 
@@ -56,23 +51,6 @@ final class NamespaceGroup extends SelectionDelegate implements SocketIONamespac
         return pattern.pattern();
     }
 
-    @Override
-    public SocketIONamespace use(SocketIOMiddleware middleware) {
-        handlers.middlewares.add(middleware);
-        return this;
-    }
-
-    @Override
-    public SocketIONamespace onConnection(Consumer<SocketIOSocket> handler) {
-        handlers.connectionHandlers.add(handler);
-        return this;
-    }
-
-    @Override
-    public SocketIONamespace onServerSideEmit(String event, Consumer<SocketIOEvent> handler) {
-        handlers.addServerSideHandler(event, handler);
-        return this;
-    }
 
     @Override
     public Collection<SocketIOSocket> localSockets() {

@@ -20,11 +20,9 @@ import io.quarkiverse.socketio.BroadcastOperator;
 import io.quarkiverse.socketio.ConnectionRejectedException;
 import io.quarkiverse.socketio.SocketIOEvent;
 import io.quarkiverse.socketio.SocketIOMiddleware;
-import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOSocket;
 import io.quarkiverse.socketio.runtime.adapter.Adapter;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
-import io.quarkiverse.socketio.runtime.adapter.InMemoryAdapter;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
 import io.smallrye.mutiny.Uni;
@@ -33,7 +31,7 @@ import io.vertx.core.Vertx;
 /**
  * One namespace of this server: its local sockets, its handlers, and the adapter that keeps its rooms.
  */
-final class NamespaceImpl extends SelectionDelegate implements SocketIONamespace, LocalNamespace {
+final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
 
     private static final Logger LOG = Logger.getLogger(NamespaceImpl.class);
 
@@ -41,7 +39,6 @@ final class NamespaceImpl extends SelectionDelegate implements SocketIONamespace
     private final SocketIOServerImpl server;
     /** The group this namespace was created for, or {@code null} for a namespace created by name. */
     private final NamespaceHandlers group;
-    private final NamespaceHandlers handlers = new NamespaceHandlers();
     private final Map<String, SocketImpl> sockets = new ConcurrentHashMap<>();
     private final AtomicLong ackIds = new AtomicLong();
     private final Adapter adapter;
@@ -51,7 +48,7 @@ final class NamespaceImpl extends SelectionDelegate implements SocketIONamespace
         this.name = name;
         this.server = server;
         this.group = group;
-        this.adapter = new InMemoryAdapter(this);
+        this.adapter = server.adapterFactory().create(this);
         this.all = new Broadcast(() -> List.of(this), BroadcastOptions.ALL);
     }
 
@@ -102,23 +99,6 @@ final class NamespaceImpl extends SelectionDelegate implements SocketIONamespace
         return Collections.unmodifiableCollection(sockets.values());
     }
 
-    @Override
-    public SocketIONamespace use(SocketIOMiddleware middleware) {
-        handlers.middlewares.add(middleware);
-        return this;
-    }
-
-    @Override
-    public SocketIONamespace onConnection(Consumer<SocketIOSocket> handler) {
-        handlers.connectionHandlers.add(handler);
-        return this;
-    }
-
-    @Override
-    public SocketIONamespace onServerSideEmit(String event, Consumer<SocketIOEvent> handler) {
-        handlers.addServerSideHandler(event, handler);
-        return this;
-    }
 
     @Override
     public void serverSideEmit(String event, Object... args) {
@@ -130,10 +110,8 @@ final class NamespaceImpl extends SelectionDelegate implements SocketIONamespace
         return adapter.serverSideEmitWithAck(json().eventData(event, args));
     }
 
-    /**
-     * Runs the handlers of an event another server sent; {@code ack} is {@code null} when it wants no answer.
-     */
-    void onServerSideEmit(ArrayNode eventAndArgs, Consumer<ArrayNode> ack) {
+    @Override
+    public void onServerSideEmit(ArrayNode eventAndArgs, Consumer<ArrayNode> ack) {
         ReceivedEvent event = new ReceivedEvent(eventAndArgs, json(), null, ack);
         for (NamespaceHandlers registered : registeredHandlers()) {
             for (Consumer<SocketIOEvent> handler : registered.serverSideHandlers(event.name())) {

@@ -21,6 +21,7 @@ import io.quarkiverse.socketio.SocketIOMiddleware;
 import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOServer;
 import io.quarkiverse.socketio.SocketIOSocket;
+import io.quarkiverse.socketio.runtime.adapter.AdapterFactory;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.engine.EngineOptions;
 import io.quarkiverse.socketio.runtime.engine.EngineServer;
@@ -46,6 +47,7 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
     private final EngineServer engine;
     private final Map<String, NamespaceImpl> namespaces = new ConcurrentHashMap<>();
     private final List<NamespaceGroup> groups = new CopyOnWriteArrayList<>();
+    private final AdapterFactory adapterFactory;
     private final NamespaceImpl main;
 
     public SocketIOServerImpl(Vertx vertx, ObjectMapper mapper, SocketIOConfig config) {
@@ -53,6 +55,7 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
         this.config = config;
         this.json = new JsonArgs(mapper);
         this.encoder = new SocketIOPacketEncoder(mapper);
+        this.adapterFactory = AdapterFactory.IN_MEMORY;
         this.engine = new EngineServer(vertx, EngineOptions.from(config),
                 session -> session.handler(new ClientConnection(this, session)));
         this.main = (NamespaceImpl) of("/");
@@ -73,6 +76,10 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
 
     Vertx vertx() {
         return vertx;
+    }
+
+    AdapterFactory adapterFactory() {
+        return adapterFactory;
     }
 
     JsonArgs json() {
