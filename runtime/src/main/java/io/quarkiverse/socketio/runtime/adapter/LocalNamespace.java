@@ -26,6 +26,12 @@ public interface LocalNamespace {
     OutboundPacket encode(SocketIOPacket packet);
 
     /**
+     * A new acknowledgement id, unique among this server's ids in the namespace. A cluster adapter gives a broadcast
+     * with acknowledgements that another server sent one of these, so it cannot collide with this server's own.
+     */
+    long nextAckId();
+
+    /**
      * Runs the handlers of an event another server sent with serverSideEmit; {@code ack} is {@code null} when the
      * sender wants no answer, and is called at most once otherwise.
      */

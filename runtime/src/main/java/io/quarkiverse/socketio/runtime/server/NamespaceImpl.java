@@ -75,7 +75,8 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
     }
 
     /** Ack ids are unique in the namespace, so one id can serve every recipient of a broadcast. */
-    long nextAckId() {
+    @Override
+    public long nextAckId() {
         return ackIds.getAndIncrement();
     }
 

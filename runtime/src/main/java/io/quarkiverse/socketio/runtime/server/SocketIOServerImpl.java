@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,12 +51,21 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
     private final AdapterFactory adapterFactory;
     private final NamespaceImpl main;
 
+    @Inject
     public SocketIOServerImpl(Vertx vertx, ObjectMapper mapper, SocketIOConfig config) {
+        this(vertx, mapper, config, AdapterFactory.IN_MEMORY);
+    }
+
+    /**
+     * A server whose namespaces get their adapters from {@code adapterFactory}, outside CDI: for instance one of the
+     * servers of an in-JVM cluster. Serve it with {@link #mount(Router)}; {@link #stop(ShutdownEvent)} closes it.
+     */
+    public SocketIOServerImpl(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, AdapterFactory adapterFactory) {
         this.vertx = vertx;
         this.config = config;
         this.json = new JsonArgs(mapper);
         this.encoder = new SocketIOPacketEncoder(mapper);
-        this.adapterFactory = AdapterFactory.IN_MEMORY;
+        this.adapterFactory = adapterFactory;
         this.engine = new EngineServer(vertx, EngineOptions.from(config),
                 session -> session.handler(new ClientConnection(this, session)));
         this.main = (NamespaceImpl) of("/");

@@ -1,0 +1,245 @@
+package io.quarkiverse.socketio.runtime.adapter;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkiverse.socketio.runtime.cluster.ClusterLink;
+import io.quarkiverse.socketio.runtime.protocol.ClusterFrame;
+import io.quarkiverse.socketio.runtime.protocol.ClusterMessage;
+import io.quarkiverse.socketio.runtime.protocol.ClusterMessageCodec;
+import io.quarkiverse.socketio.runtime.protocol.ClusterProtocolException;
+import io.quarkiverse.socketio.runtime.server.JsonArgs;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
+
+/**
+ * The cluster side of one server process: makes a {@link ClusterAdapter} per namespace, all sharing one
+ * {@link ClusterLink}. It is the link's listener: each incoming frame is decoded once and handed to the adapter of
+ * its namespace (frames for a namespace this server does not have are dropped, as in Node.js); node events go to
+ * every adapter.
+ * <p>
+ * Threading: the link may call in on any thread; everything it delivers is applied in arrival order on one Vert.x
+ * event-loop context of this factory, never blocking the caller. The adapters' local operations are thread-safe and
+ * write to sockets through their own contexts. A periodic task on that context sends each adapter's heartbeat and
+ * forgets remote adapters silent for {@link #HEARTBEAT_TIMEOUT} (a node the link still reports but that stopped
+ * answering).
+ */
+public final class ClusterAdapterFactory implements AdapterFactory, ClusterLink.Listener {
+
+    private static final Logger LOG = Logger.getLogger(ClusterAdapterFactory.class);
+
+    /** socket.io-adapter's default {@code requestsTimeout}. */
+    public static final Duration DEFAULT_REQUESTS_TIMEOUT = Duration.ofSeconds(5);
+    /** socket.io-adapter's default heartbeat interval. */
+    public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+    /** socket.io-adapter's default: a remote adapter silent this long is forgotten. */
+    public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Vertx vertx;
+    private final Context context;
+    private final ClusterLink link;
+    private final ObjectMapper mapper;
+    private final JsonArgs json;
+    private final Duration requestsTimeout;
+    private final ClusterMessageCodec codec = new ClusterMessageCodec();
+    private final Map<String, ClusterAdapter> adapters = new ConcurrentHashMap<>();
+    /** nodes the link reported gone: late frames from them are dropped. Touched on the context only. */
+    private final Set<Integer> deadNodes = ConcurrentHashMap.newKeySet();
+    private volatile long heartbeatTimer = -1;
+    private volatile boolean closed;
+
+    /** A factory with the default requests timeout (5 s). */
+    public ClusterAdapterFactory(Vertx vertx, ClusterLink link, ObjectMapper mapper) {
+        this(vertx, link, mapper, DEFAULT_REQUESTS_TIMEOUT);
+    }
+
+    /**
+     * @param vertx the server's Vert.x
+     * @param link this process's link to the other nodes; the factory becomes its listener
+     * @param mapper the application's mapper, for the data of sockets that fetchSockets returns
+     * @param requestsTimeout how long fetchSockets and serverSideEmitWithAck wait for the other nodes (unless the
+     *        broadcast operator has its own timeout)
+     */
+    public ClusterAdapterFactory(Vertx vertx, ClusterLink link, ObjectMapper mapper, Duration requestsTimeout) {
+        this.vertx = Objects.requireNonNull(vertx, "vertx");
+        this.link = Objects.requireNonNull(link, "link");
+        this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.json = new JsonArgs(mapper);
+        if (requestsTimeout == null || requestsTimeout.isNegative() || requestsTimeout.isZero()) {
+            throw new IllegalArgumentException("requestsTimeout must be positive: " + requestsTimeout);
+        }
+        this.requestsTimeout = requestsTimeout;
+        this.context = ((VertxInternal) vertx).createEventLoopContext();
+        link.listener(this);
+        context.runOnContext(v -> {
+            if (!closed) {
+                heartbeatTimer = vertx.setPeriodic(HEARTBEAT_INTERVAL.toMillis(), id -> heartbeat());
+            }
+        });
+    }
+
+    @Override
+    public Adapter create(LocalNamespace namespace) {
+        if (closed) {
+            throw new IllegalStateException("The cluster adapter factory is closed");
+        }
+        ClusterAdapter adapter = new ClusterAdapter(namespace, this, requestsTimeout);
+        ClusterAdapter previous = adapters.put(namespace.name(), adapter);
+        if (previous != null) {
+            previous.close();
+        }
+        adapter.init();
+        return adapter;
+    }
+
+    /** The adapter of a namespace, or {@code null}. */
+    public ClusterAdapter adapter(String namespace) {
+        return adapters.get(namespace);
+    }
+
+    /** This node's number. */
+    public int node() {
+        return link.self();
+    }
+
+    /** Closes every adapter (each tells the others with ADAPTER_CLOSE) and stops listening to the link. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ClusterAdapter adapter : adapters.values()) {
+            adapter.close();
+        }
+        adapters.clear();
+        long timer = heartbeatTimer;
+        if (timer != -1) {
+            vertx.cancelTimer(timer);
+        }
+        link.listener(null);
+    }
+
+    // ------------------------------------------------------------------ used by the adapters
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
+    JsonArgs json() {
+        return json;
+    }
+
+    void removed(ClusterAdapter adapter) {
+        adapters.remove(adapter.namespaceName(), adapter);
+    }
+
+    /** Sends a message to every other node. */
+    void publish(ClusterMessage message) {
+        if (!link.isOpen()) {
+            return;
+        }
+        byte[] frame;
+        try {
+            frame = codec.encodeFrame(message, link.self(), ClusterFrame.ALL);
+        } catch (IllegalArgumentException e) {
+            LOG.errorf(e, "Cannot send %s message of namespace %s to the cluster", message.type(), message.nsp());
+            return;
+        }
+        link.publish(frame);
+    }
+
+    /** Sends a message to one node. */
+    void send(int node, ClusterMessage message) {
+        if (!link.isOpen()) {
+            return;
+        }
+        byte[] frame;
+        try {
+            frame = codec.encodeFrame(message, link.self(), node);
+        } catch (IllegalArgumentException e) {
+            LOG.errorf(e, "Cannot send %s message of namespace %s to node %d", message.type(), message.nsp(), node);
+            return;
+        }
+        link.send(node, frame);
+    }
+
+    // ------------------------------------------------------------------ ClusterLink.Listener
+
+    @Override
+    public void onFrame(byte[] frame) {
+        context.runOnContext(v -> handle(frame));
+    }
+
+    @Override
+    public void onNodeJoined(int node) {
+        context.runOnContext(v -> {
+            deadNodes.remove(node);
+            for (ClusterAdapter adapter : adapters.values()) {
+                adapter.onNodeJoined(node);
+            }
+        });
+    }
+
+    @Override
+    public void onNodeLeft(int node) {
+        context.runOnContext(v -> {
+            deadNodes.add(node);
+            for (ClusterAdapter adapter : adapters.values()) {
+                adapter.onNodeLeft(node);
+            }
+        });
+    }
+
+    private void handle(byte[] frame) {
+        if (closed) {
+            return;
+        }
+        ClusterMessage message;
+        int source;
+        try {
+            ClusterFrame.Header header = ClusterFrame.header(frame);
+            source = header.source();
+            if (deadNodes.contains(source) || header.kind() != ClusterFrame.Kind.ADAPTER) {
+                return;
+            }
+            message = codec.decode(frame, ClusterFrame.BODY_OFFSET, header.bodyLength());
+        } catch (ClusterProtocolException e) {
+            LOG.warnf("Dropped a bad cluster frame: %s", e.getMessage());
+            return;
+        }
+        ClusterAdapter adapter = adapters.get(message.nsp());
+        if (adapter == null) {
+            LOG.tracef("Dropped a %s message for namespace %s, which this server does not have", message.type(),
+                    message.nsp());
+            return;
+        }
+        try {
+            adapter.onMessage(message, source);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Failed to apply a %s message of namespace %s from node %d", message.type(), message.nsp(),
+                    source);
+        }
+    }
+
+    private void heartbeat() {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (ClusterAdapter adapter : adapters.values()) {
+            adapter.heartbeat(now, HEARTBEAT_TIMEOUT.toNanos());
+        }
+    }
+}
