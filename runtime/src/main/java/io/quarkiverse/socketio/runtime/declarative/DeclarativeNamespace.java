@@ -1,0 +1,158 @@
+package io.quarkiverse.socketio.runtime.declarative;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
+import io.quarkiverse.socketio.SocketIOEvent;
+import io.quarkiverse.socketio.SocketIONamespace;
+import io.quarkiverse.socketio.SocketIOSocket;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * The handlers of one {@link io.quarkiverse.socketio.SocketIO} bean, bound to its namespace (or group of dynamic
+ * namespaces) through the programmatic API: a middleware, and a connection handler that registers the socket's event,
+ * catch-all and disconnect handlers. Every handler call of a socket goes through the socket's {@link SocketLane}.
+ */
+final class DeclarativeNamespace {
+
+    private static final Logger LOG = Logger.getLogger(DeclarativeNamespace.class);
+
+    private final Vertx vertx;
+    private Handler middleware;
+    private Handler connect;
+    private Handler anyEvent;
+    private Handler disconnect;
+    private final Map<String, Handler> events = new HashMap<>();
+    private final List<Handler> errorHandlers = new ArrayList<>();
+
+    DeclarativeNamespace(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    void add(Handler handler) {
+        switch (handler.metadata.getKind()) {
+            case MIDDLEWARE -> middleware = handler;
+            case CONNECT -> connect = handler;
+            case ANY_EVENT -> anyEvent = handler;
+            case DISCONNECT -> disconnect = handler;
+            case EVENT -> events.put(handler.metadata.getEvent(), handler);
+            case ERROR -> errorHandlers.add(handler);
+        }
+    }
+
+    void attach(SocketIONamespace namespace) {
+        if (middleware != null) {
+            namespace.use(this::runMiddleware);
+        }
+        if (connect != null || anyEvent != null || disconnect != null || !events.isEmpty()) {
+            namespace.onConnection(this::connected);
+        }
+    }
+
+    private Uni<Void> runMiddleware(SocketIOSocket socket) {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            // not called from the connection's context (a middleware before this one completed elsewhere)
+            context = vertx.getOrCreateContext();
+        }
+        Context callContext = context;
+        return Uni.createFrom().emitter(emitter -> middleware.call(callContext, Inputs.of(socket), (value, failure) -> {
+            if (failure == null) {
+                emitter.complete(null);
+            } else {
+                emitter.fail(failure);
+            }
+        }));
+    }
+
+    /** Runs on the connection's context, when the socket joined. */
+    private void connected(SocketIOSocket socket) {
+        SocketLane lane = new SocketLane(Vertx.currentContext());
+        if (connect != null) {
+            lane.submit(done -> run(lane, connect, Inputs.of(socket), null, done));
+        }
+        if (anyEvent != null) {
+            socket.onAny(event -> lane.submit(done -> run(lane, anyEvent, Inputs.of(socket, event), null, done)));
+        }
+        for (Map.Entry<String, Handler> entry : events.entrySet()) {
+            Handler handler = entry.getValue();
+            socket.on(entry.getKey(), event -> lane.submit(done -> run(lane, handler, Inputs.of(socket, event),
+                    handler.metadata.isAutoAck() ? event : null, done)));
+        }
+        if (disconnect != null) {
+            socket.onDisconnect(reason -> lane.submit(done -> run(lane, disconnect, Inputs.of(socket, reason), null,
+                    done)));
+        }
+    }
+
+    /**
+     * Calls a handler, then acknowledges {@code ackEvent} with its result (when not null and the client asked for an
+     * acknowledgement), or handles its failure.
+     */
+    private void run(SocketLane lane, Handler handler, Inputs inputs, SocketIOEvent ackEvent, Runnable done) {
+        handler.call(lane.context(), inputs, (value, failure) -> {
+            if (failure == null) {
+                if (ackEvent != null && ackEvent.hasAck()) {
+                    acknowledge(ackEvent, handler.returnKind(), value);
+                }
+                done.run();
+            } else if (failure instanceof BadEventArgumentException bad) {
+                LOG.debugf("Dropped event %s of socket %s in namespace %s, for %s: %s", inputs.event.name(),
+                        inputs.socket.id(), inputs.socket.namespace().name(), handler, bad.getMessage());
+                done.run();
+            } else {
+                onFailure(lane, handler, inputs, failure, done);
+            }
+        });
+    }
+
+    private void onFailure(SocketLane lane, Handler failed, Inputs inputs, Throwable failure, Runnable done) {
+        Handler errorHandler = errorHandlerFor(failure);
+        if (errorHandler == null) {
+            LOG.errorf(failure, "%s failed for socket %s in namespace %s", failed, inputs.socket.id(),
+                    inputs.socket.namespace().name());
+            done.run();
+            return;
+        }
+        SocketIOEvent ackEvent = failed.metadata.getKind() == HandlerKind.EVENT ? inputs.event : null;
+        errorHandler.call(lane.context(), inputs.withError(failure), (value, errorHandlerFailure) -> {
+            if (errorHandlerFailure != null) {
+                errorHandlerFailure.addSuppressed(failure);
+                LOG.errorf(errorHandlerFailure, "%s failed while handling the failure of %s for socket %s in namespace %s",
+                        errorHandler, failed, inputs.socket.id(), inputs.socket.namespace().name());
+            } else if (ackEvent != null && ackEvent.hasAck() && !errorHandler.returnKind().acksWithoutArguments()) {
+                acknowledge(ackEvent, errorHandler.returnKind(), value);
+            }
+            done.run();
+        });
+    }
+
+    private static void acknowledge(SocketIOEvent event, ReturnKind kind, Object value) {
+        if (kind.acksWithoutArguments()) {
+            event.ack();
+        } else {
+            // one argument, even when the value is an array
+            event.ack(new Object[] { value });
+        }
+    }
+
+    /** The error handler whose exception type is the closest to the failure's class, or null. */
+    private Handler errorHandlerFor(Throwable failure) {
+        Handler best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Handler handler : errorHandlers) {
+            int distance = handler.distanceTo(failure);
+            if (distance < bestDistance) {
+                best = handler;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+}
