@@ -3,15 +3,8 @@ package io.quarkiverse.socketio.it.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -23,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkiverse.socketio.it.fixtures.DisconnectReasons;
 import io.quarkiverse.socketio.it.support.JavaClients;
+import io.quarkiverse.socketio.it.support.NodeScenarios;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -33,9 +27,6 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 class JsClientTest {
-
-    private static final Path SCRIPTS = Path.of("src", "test", "js");
-    private static final long SCENARIO_TIMEOUT_SECONDS = 30;
 
     @TestHTTPResource("/")
     URI base;
@@ -157,59 +148,8 @@ class JsClientTest {
         return result;
     }
 
-    /** Runs {@code node <scenario>.mjs <url> <mode>} and returns its result line, after checking it succeeded. */
     private JsonNode run(String scenario, String mode) throws Exception {
-        assertTrue(Files.isDirectory(SCRIPTS.resolve("node_modules").resolve("socket.io-client")),
-                "socket.io-client is not installed: run `npm ci` in " + SCRIPTS.toAbsolutePath()
-                        + " (the Maven build does it in generate-test-resources)");
-        String url = "http://" + base.getHost() + ":" + base.getPort();
-        File stdout = File.createTempFile(scenario + "-" + mode, ".out");
-        File stderr = File.createTempFile(scenario + "-" + mode, ".err");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(node(), scenario + ".mjs", url, mode)
-                    .directory(SCRIPTS.toFile())
-                    .redirectOutput(stdout)
-                    .redirectError(stderr);
-            String debug = System.getProperty("js.debug");
-            if (debug != null) {
-                // for instance -Djs.debug='engine*,socket.io*': the client's own log, printed after the run
-                builder.environment().put("DEBUG", debug);
-            }
-            Process process = builder.start();
-            if (!process.waitFor(SCENARIO_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                fail(scenario + " over " + mode + " still running after " + SCENARIO_TIMEOUT_SECONDS + " s"
-                        + output(stdout, stderr));
-            }
-            List<String> lines = Files.readAllLines(stdout.toPath(), StandardCharsets.UTF_8).stream()
-                    .filter(line -> line.startsWith("{"))
-                    .toList();
-            if (debug != null) {
-                System.out.println("=== " + scenario + " over " + mode + output(stdout, stderr));
-            }
-            if (lines.size() != 1) {
-                fail(scenario + " over " + mode + " printed " + lines.size() + " result lines, exit code "
-                        + process.exitValue() + output(stdout, stderr));
-            }
-            JsonNode result = JavaClients.json(lines.get(0));
-            assertEquals(scenario, result.path("scenario").asText(), result.toString());
-            assertEquals(mode, result.path("mode").asText(), result.toString());
-            assertTrue(result.path("ok").asBoolean(false),
-                    scenario + " over " + mode + " failed: " + result.path("error").asText() + output(stdout, stderr));
-            assertEquals(0, process.exitValue(), "exit code" + output(stdout, stderr));
-            return result;
-        } finally {
-            stdout.delete();
-            stderr.delete();
-        }
-    }
-
-    private static String node() {
-        return System.getProperty("node.executable", "node");
-    }
-
-    private static String output(File stdout, File stderr) throws IOException {
-        return "\n--- stdout\n" + Files.readString(stdout.toPath()) + "--- stderr\n" + Files.readString(stderr.toPath());
+        return NodeScenarios.run(base, scenario, mode);
     }
 
     private static JsonNode json(String text) {

@@ -29,7 +29,8 @@ public final class NodeScenarios {
 
     public static JsonNode run(URI base, String scenario, String mode) throws Exception {
         assertTrue(Files.isDirectory(SCRIPTS.resolve("node_modules").resolve("socket.io-client")),
-                "socket.io-client is not installed: run `npm ci` in " + SCRIPTS.toAbsolutePath());
+                "socket.io-client is not installed: run `npm ci` in " + SCRIPTS.toAbsolutePath()
+                        + " (the Maven build does it in generate-resources)");
         String url = "http://" + base.getHost() + ":" + base.getPort();
         File stdout = File.createTempFile(scenario + "-" + mode, ".out");
         File stderr = File.createTempFile(scenario + "-" + mode, ".err");
@@ -41,6 +42,7 @@ public final class NodeScenarios {
                     .redirectError(stderr);
             String debug = System.getProperty("js.debug");
             if (debug != null) {
+                // for instance -Djs.debug='engine*,socket.io*': the client's own log, printed after the run
                 builder.environment().put("DEBUG", debug);
             }
             Process process = builder.start();
@@ -52,6 +54,9 @@ public final class NodeScenarios {
             List<String> lines = Files.readAllLines(stdout.toPath(), StandardCharsets.UTF_8).stream()
                     .filter(line -> line.startsWith("{"))
                     .toList();
+            if (debug != null) {
+                System.out.println("=== " + scenario + " over " + mode + output(stdout, stderr));
+            }
             if (lines.size() != 1) {
                 fail(scenario + " over " + mode + " printed " + lines.size() + " result lines, exit code "
                         + process.exitValue() + output(stdout, stderr));
