@@ -2,6 +2,7 @@ package io.quarkiverse.socketio.runtime.server;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -49,11 +50,19 @@ public final class ClusterNode {
     /** Starts a server joined to the relay. */
     public static ClusterNode start(Vertx vertx, InJvmRelay relay, SocketIOConfig config, Duration requestsTimeout)
             throws Exception {
+        return start(vertx, relay, config, requestsTimeout, router -> {
+        });
+    }
+
+    /** Starts a server joined to the relay; {@code routes} may add routes of its own to the server's router. */
+    public static ClusterNode start(Vertx vertx, InJvmRelay relay, SocketIOConfig config, Duration requestsTimeout,
+            Consumer<Router> routes) throws Exception {
         ClusterLink link = relay.join();
         ClusterAdapterFactory adapters = new ClusterAdapterFactory(vertx, link, MAPPER, requestsTimeout);
         SocketIOServerImpl server = new SocketIOServerImpl(vertx, MAPPER, config, adapters);
         Router router = Router.router(vertx);
         server.mount(router);
+        routes.accept(router);
         HttpServer http = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return new ClusterNode(server, link, adapters, http);

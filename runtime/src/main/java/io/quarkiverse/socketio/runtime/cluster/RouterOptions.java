@@ -1,0 +1,144 @@
+package io.quarkiverse.socketio.runtime.cluster;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link StickyRouter}. Plain mutable options, set before the router is created.
+ */
+public final class RouterOptions {
+
+    /** How a request without a sid (a handshake, or any non Engine.IO request) chooses its worker. */
+    public enum Strategy {
+        /**
+         * The worker with the fewest handshakes in flight + sessions the router knows of + plain requests in flight;
+         * a handshake counts the moment the router sends it. Ties go round-robin.
+         */
+        LEAST_CONNECTION,
+        /** Each worker in turn. */
+        ROUND_ROBIN,
+        /** A worker at random. */
+        RANDOM;
+
+        /** Parses {@code least-connection}, {@code round-robin} or {@code random} (case and separator insensitive). */
+        public static Strategy parse(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+            switch (v) {
+                case "least-connection":
+                case "least-connections":
+                    return LEAST_CONNECTION;
+                case "round-robin":
+                    return ROUND_ROBIN;
+                case "random":
+                    return RANDOM;
+                default:
+                    throw new IllegalArgumentException("Unknown routing strategy: " + value
+                            + " (expected least-connection, round-robin or random)");
+            }
+        }
+    }
+
+    private String path = "/socket.io/";
+    private Strategy strategy = Strategy.LEAST_CONNECTION;
+    private int maxSessions = 1_000_000;
+    private Duration sessionIdleTimeout = Duration.ofSeconds(90);
+    private int maxConnectionsPerWorker = 16_384;
+    private int maxWebSocketFrameSize = 16 * 1024 * 1024;
+    private int maxHandshakeResponseSize = 64 * 1024;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+
+    /** The Engine.IO path, {@code /socket.io/} by default; a leading and a trailing slash are added when missing. */
+    public String path() {
+        return path;
+    }
+
+    public RouterOptions path(String path) {
+        Objects.requireNonNull(path, "path");
+        String p = path.startsWith("/") ? path : "/" + path;
+        this.path = p.endsWith("/") ? p : p + "/";
+        return this;
+    }
+
+    public Strategy strategy() {
+        return strategy;
+    }
+
+    public RouterOptions strategy(Strategy strategy) {
+        this.strategy = Objects.requireNonNull(strategy, "strategy");
+        return this;
+    }
+
+    /** The largest number of sids the router remembers; handshakes beyond it get 503. */
+    public int maxSessions() {
+        return maxSessions;
+    }
+
+    public RouterOptions maxSessions(int maxSessions) {
+        if (maxSessions < 1) {
+            throw new IllegalArgumentException("maxSessions must be > 0");
+        }
+        this.maxSessions = maxSessions;
+        return this;
+    }
+
+    /**
+     * A sid no request has used for this long (and with no WebSocket open through the router) is forgotten. Must be
+     * longer than the workers' {@code pingInterval + pingTimeout} (45 s by default): a live polling session makes a
+     * request at least that often.
+     */
+    public Duration sessionIdleTimeout() {
+        return sessionIdleTimeout;
+    }
+
+    public RouterOptions sessionIdleTimeout(Duration sessionIdleTimeout) {
+        this.sessionIdleTimeout = Objects.requireNonNull(sessionIdleTimeout, "sessionIdleTimeout");
+        return this;
+    }
+
+    /**
+     * The most HTTP/1.1 connections the router opens to one worker (and the most WebSockets). Each pending long-poll
+     * holds one connection, so this bounds the polling sessions a worker can serve through the router at once.
+     */
+    public int maxConnectionsPerWorker() {
+        return maxConnectionsPerWorker;
+    }
+
+    public RouterOptions maxConnectionsPerWorker(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerWorker must be > 0");
+        }
+        this.maxConnectionsPerWorker = max;
+        return this;
+    }
+
+    /** The largest WebSocket frame (and message) relayed, on both sides. Keep it above the workers' maxHttpBufferSize. */
+    public int maxWebSocketFrameSize() {
+        return maxWebSocketFrameSize;
+    }
+
+    public RouterOptions maxWebSocketFrameSize(int size) {
+        this.maxWebSocketFrameSize = size;
+        return this;
+    }
+
+    /** The largest polling handshake answer the router reads whole to learn the new sid. */
+    public int maxHandshakeResponseSize() {
+        return maxHandshakeResponseSize;
+    }
+
+    public RouterOptions maxHandshakeResponseSize(int size) {
+        this.maxHandshakeResponseSize = size;
+        return this;
+    }
+
+    /** How long connecting to a worker may take. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public RouterOptions connectTimeout(Duration connectTimeout) {
+        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        return this;
+    }
+}

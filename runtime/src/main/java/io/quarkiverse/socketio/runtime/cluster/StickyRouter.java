@@ -1,0 +1,830 @@
+package io.quarkiverse.socketio.runtime.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jboss.logging.Logger;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+
+/**
+ * The primary's sticky HTTP/WebSocket router: a Vert.x HTTP server in front of the workers.
+ * <p>
+ * <b>Routing.</b> Decided per HTTP request, never per TCP connection (a keep-alive connection may carry requests of
+ * several sessions). A request under the Engine.IO path with a {@code sid} query parameter goes to the worker that
+ * owns the sid, or gets {@code 400 {"code":1,"message":"Session ID unknown"}} when the router knows no such sid. A
+ * request without sid (a handshake) and any request on another path (REST, static files) goes to a worker chosen by
+ * the {@link RouterOptions.Strategy strategy}. No worker: 503.
+ * <p>
+ * <b>Learning sids.</b> The router reads the sid of a new session from the handshake answer it relays, before the
+ * answer is written to the client: for polling, the body {@code 0{"sid":"..."}} (read whole, it is small); for a
+ * direct WebSocket handshake, the worker's first text frame. So the client's next request can never arrive before the
+ * router knows the owner.
+ * <p>
+ * <b>Forgetting sids.</b> The router never parses the Engine.IO stream, so it forgets a sid when: the worker answers
+ * a request of that sid with 400 code 1 (the worker no longer knows it); a WebSocket relayed for the sid closes after
+ * the session was upgraded to it (the client sent the upgrade packet {@code 5}) or was opened over it (a direct
+ * WebSocket handshake), since the session ends with its transport; the worker is removed; or no request of the sid was
+ * seen for {@link RouterOptions#sessionIdleTimeout()} while no WebSocket of it is open (polling sessions closed by the
+ * client, or by a ping timeout). The map is bounded by {@link RouterOptions#maxSessions()}: handshakes beyond it get
+ * 503.
+ * <p>
+ * <b>Least-connection counts</b>, per worker: handshakes in flight (counted when the router sends them) + sessions it
+ * knows of + plain requests in flight.
+ * <p>
+ * <b>Forwarding.</b> Pooled HTTP/1.1 client per worker; request and response bodies are piped (streamed, in order,
+ * with back-pressure); headers are copied except hop-by-hop ones (and those named by {@code Connection});
+ * {@code X-Forwarded-For} gets the client address appended, {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} are
+ * set when the request has none (so a TLS-terminating proxy in front keeps its values; the router does not decide
+ * which of its clients are trusted, the worker's forwarded-header settings do). The worker therefore sees the router as the
+ * remote address of the connection: its Engine.IO handshake address is the router's unless the worker honours the
+ * forwarded headers ({@code quarkus.http.proxy.proxy-address-forwarding=true}, and {@code allow-x-forwarded}).
+ * <p>
+ * <b>WebSocket.</b> The upgrade request is routed like any other request; the router first opens a WebSocket to the
+ * worker with the same URI and headers (so a refusal, such as 400 for an unknown sid, reaches the client as it is),
+ * then accepts the client's upgrade and relays frames both ways as they are (text, binary, continuation: fragmentation
+ * is kept), both sides paused until the relay is in place, so nothing read is lost. A close on one side closes the
+ * other with the same code and reason when that code may be sent. Compression is not negotiated on either side.
+ * Sub-protocols are not relayed.
+ */
+public final class StickyRouter {
+
+    private static final Logger LOG = Logger.getLogger(StickyRouter.class);
+
+    private static final String UNKNOWN_SID_BODY = "{\"code\":1,\"message\":\"Session ID unknown\"}";
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
+            "expect");
+    private static final Set<String> WEBSOCKET_HEADERS = Set.of("sec-websocket-key", "sec-websocket-version",
+            "sec-websocket-extensions", "sec-websocket-accept", "sec-websocket-protocol", "content-length");
+
+    private enum Kind {
+        /** A request of a known sid. */
+        SESSION,
+        /** An Engine.IO handshake (no sid). */
+        HANDSHAKE,
+        /** Anything else. */
+        PLAIN
+    }
+
+    private final Vertx vertx;
+    private final RouterOptions options;
+    private final String path;
+    private final String pathNoSlash;
+    private final Map<Integer, Worker> workers = new ConcurrentHashMap<>();
+    private volatile Worker[] ring = new Worker[0];
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger next = new AtomicInteger();
+    private HttpServer server;
+    private long sweepTimer = -1;
+    private volatile boolean closed;
+
+    public StickyRouter(Vertx vertx, RouterOptions options) {
+        this.vertx = vertx;
+        this.options = options;
+        this.path = options.path();
+        this.pathNoSlash = path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+    }
+
+    // ---------------------------------------------------------------- lifecycle and workers
+
+    /** Starts listening; completes with the actual port (useful with port 0). */
+    public synchronized Future<Integer> listen(String host, int port) {
+        if (server != null) {
+            return Future.failedFuture(new IllegalStateException("Already listening"));
+        }
+        HttpServerOptions serverOptions = new HttpServerOptions()
+                .setMaxWebSocketFrameSize(options.maxWebSocketFrameSize())
+                .setMaxWebSocketMessageSize(options.maxWebSocketFrameSize())
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setCompressionSupported(false)
+                .setDecompressionSupported(false)
+                .setHandle100ContinueAutomatically(true)
+                .setHttp2ClearTextEnabled(false); // HTTP/1.1 only: WebSocket upgrades and per-request routing
+        server = vertx.createHttpServer(serverOptions).requestHandler(this::handle);
+        long period = Math.max(1000, options.sessionIdleTimeout().toMillis() / 4);
+        sweepTimer = vertx.setPeriodic(period, id -> sweep());
+        return server.listen(port, host).map(HttpServer::actualPort);
+    }
+
+    /** Stops listening and closes the connections to the workers. */
+    public synchronized Future<Void> close() {
+        closed = true;
+        if (sweepTimer >= 0) {
+            vertx.cancelTimer(sweepTimer);
+            sweepTimer = -1;
+        }
+        List<Future<?>> all = new ArrayList<>();
+        if (server != null) {
+            all.add(server.close());
+        }
+        for (Integer index : new ArrayList<>(workers.keySet())) {
+            Worker worker = workers.remove(index);
+            if (worker != null) {
+                all.addAll(worker.close());
+            }
+        }
+        ring = new Worker[0];
+        sessions.clear();
+        return Future.join(all).mapEmpty();
+    }
+
+    /** Adds (or replaces) the worker with this index, reached at {@code address}. */
+    public synchronized void addWorker(int index, SocketAddress address) {
+        removeWorker(index);
+        Worker worker = new Worker(index, address, vertx, options);
+        workers.put(index, worker);
+        rebuildRing();
+    }
+
+    /**
+     * Removes a worker: no new request goes there, the sids it owns are forgotten (their next requests get 400 code
+     * 1) and the connections to it are closed.
+     */
+    public synchronized boolean removeWorker(int index) {
+        Worker worker = workers.remove(index);
+        if (worker == null) {
+            return false;
+        }
+        worker.removed = true;
+        rebuildRing();
+        sessions.entrySet().removeIf(e -> e.getValue().worker == worker);
+        worker.close();
+        return true;
+    }
+
+    private void rebuildRing() {
+        Worker[] r = workers.values().toArray(new Worker[0]);
+        Arrays.sort(r, (a, b) -> Integer.compare(a.index, b.index));
+        ring = r;
+    }
+
+    /** The index of the worker owning this sid, or -1. */
+    public int ownerOf(String sid) {
+        Session s = sessions.get(sid);
+        return s == null || s.worker.removed ? -1 : s.worker.index;
+    }
+
+    /** The number of sids the router remembers. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** The least-connection count of each worker (handshakes in flight + known sessions + plain requests in flight). */
+    public Map<Integer, Integer> loads() {
+        Map<Integer, Integer> loads = new LinkedHashMap<>();
+        for (Worker w : ring) {
+            loads.put(w.index, w.load.get());
+        }
+        return loads;
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    private void handle(HttpServerRequest req) {
+        req.pause();
+        if (closed) {
+            simple(req, 503, null, null);
+            return;
+        }
+        boolean upgrade = req.method() == HttpMethod.GET && "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
+        String p = req.path();
+        if (p != null && (p.startsWith(path) || p.equals(pathNoSlash))) {
+            String sid;
+            try {
+                sid = req.getParam("sid");
+            } catch (RuntimeException e) {
+                simple(req, 400, null, null);
+                return;
+            }
+            if (sid != null) {
+                Session session = sessions.get(sid);
+                if (session == null || session.worker.removed) {
+                    unknownSid(req);
+                    return;
+                }
+                session.lastSeen = System.nanoTime();
+                if (upgrade) {
+                    webSocket(req, session.worker, Kind.SESSION, sid, session);
+                } else {
+                    forward(req, session.worker, Kind.SESSION, sid, session);
+                }
+                return;
+            }
+            if (sessions.size() >= options.maxSessions()) {
+                simple(req, 503, null, null);
+                return;
+            }
+            dispatch(req, upgrade, Kind.HANDSHAKE);
+            return;
+        }
+        dispatch(req, upgrade, Kind.PLAIN);
+    }
+
+    private void dispatch(HttpServerRequest req, boolean upgrade, Kind kind) {
+        Worker worker = choose();
+        if (worker == null) {
+            simple(req, 503, null, null);
+            return;
+        }
+        worker.load.incrementAndGet(); // counted the moment it is sent
+        if (upgrade) {
+            webSocket(req, worker, kind, null, null);
+        } else {
+            forward(req, worker, kind, null, null);
+        }
+    }
+
+    private Worker choose() {
+        Worker[] r = ring;
+        int n = r.length;
+        if (n == 0) {
+            return null;
+        }
+        int start = Math.floorMod(next.getAndIncrement(), n);
+        switch (options.strategy()) {
+            case ROUND_ROBIN:
+                return r[start];
+            case RANDOM:
+                return r[ThreadLocalRandom.current().nextInt(n)];
+            default:
+                Worker best = null;
+                int bestLoad = Integer.MAX_VALUE;
+                for (int i = 0; i < n; i++) {
+                    Worker w = r[(start + i) % n];
+                    int load = w.load.get();
+                    if (load < bestLoad) {
+                        best = w;
+                        bestLoad = load;
+                    }
+                }
+                return best;
+        }
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    private void register(String sid, Worker worker, boolean direct) {
+        Session session = new Session(worker, direct);
+        if (worker.removed) {
+            worker.load.decrementAndGet();
+            return;
+        }
+        Session previous = sessions.put(sid, session);
+        if (previous != null) {
+            previous.worker.load.decrementAndGet();
+        }
+    }
+
+    private Session registerPiped(String sid, Worker worker) {
+        Session session = new Session(worker, true);
+        session.pipes.incrementAndGet();
+        Session previous = sessions.put(sid, session);
+        if (previous != null) {
+            previous.worker.load.decrementAndGet();
+        }
+        return session;
+    }
+
+    private void forget(String sid, Session session) {
+        if (sessions.remove(sid, session)) {
+            session.worker.load.decrementAndGet();
+        }
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        long idle = options.sessionIdleTimeout().toNanos();
+        for (Map.Entry<String, Session> e : sessions.entrySet()) {
+            Session s = e.getValue();
+            if (s.pipes.get() == 0 && s.inFlight.get() == 0 && now - s.lastSeen > idle) {
+                forget(e.getKey(), s);
+            }
+        }
+    }
+
+    /** Reads the sid of an Engine.IO open packet {@code 0{"sid":"...",...}}, or null. */
+    static String openSid(String packet) {
+        if (packet == null || packet.length() < 3 || packet.charAt(0) != '0' || packet.charAt(1) != '{') {
+            return null;
+        }
+        int end = packet.indexOf('\u001e');
+        String json = end < 0 ? packet.substring(1) : packet.substring(1, end);
+        try {
+            Object sid = new JsonObject(json).getValue("sid");
+            return sid instanceof String s && !s.isEmpty() ? s : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean isUnknownSid(int status, Buffer body) {
+        return status == 400 && body != null && body.toString(StandardCharsets.UTF_8).replace(" ", "").contains("\"code\":1");
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    private void forward(HttpServerRequest req, Worker worker, Kind kind, String sid, Session session) {
+        AtomicBoolean done = new AtomicBoolean();
+        Runnable finish = () -> {
+            if (done.compareAndSet(false, true)) {
+                if (kind == Kind.PLAIN) {
+                    worker.load.decrementAndGet();
+                } else if (session != null) {
+                    session.lastSeen = System.nanoTime();
+                    session.inFlight.decrementAndGet();
+                }
+            }
+        };
+        if (session != null) {
+            session.inFlight.incrementAndGet();
+        }
+        RequestOptions ro = new RequestOptions()
+                .setMethod(req.method())
+                .setHost(worker.address.host())
+                .setPort(worker.address.port())
+                .setURI(req.uri())
+                .setConnectTimeout(options.connectTimeout().toMillis())
+                .setHeaders(forwardHeaders(req, false));
+        worker.http.request(ro).onComplete(ar -> {
+            if (ar.failed()) {
+                if (kind == Kind.HANDSHAKE) {
+                    worker.load.decrementAndGet();
+                }
+                finish.run();
+                LOG.debugf("Router: worker %d unreachable: %s", worker.index, ar.cause().toString());
+                simple(req, worker.removed ? 503 : 502, null, null);
+                return;
+            }
+            HttpClientRequest creq = ar.result();
+            if (req.getHeader(HttpHeaders.CONTENT_LENGTH) == null
+                    && req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+                creq.setChunked(true);
+            }
+            HttpServerResponse resp = req.response();
+            resp.closeHandler(v -> creq.reset()); // the client left: abort (a pending long-poll, an upload)
+            creq.response().onComplete(rar -> {
+                if (rar.failed()) {
+                    if (kind == Kind.HANDSHAKE) {
+                        worker.load.decrementAndGet();
+                    }
+                    finish.run();
+                    simple(req, 502, null, null);
+                    return;
+                }
+                relay(req, rar.result(), worker, kind, sid, session, finish);
+            });
+            req.pipe().endOnFailure(false).to(creq).onFailure(t -> creq.reset(0, t));
+        });
+    }
+
+    private void relay(HttpServerRequest req, HttpClientResponse cres, Worker worker, Kind kind, String sid,
+            Session session, Runnable finish) {
+        HttpServerResponse resp = req.response();
+        int status = cres.statusCode();
+        if (kind == Kind.HANDSHAKE || (kind == Kind.SESSION && status == 400)) {
+            // small answers read whole: the sid of a handshake, or the code of a refusal
+            readBody(cres, options.maxHandshakeResponseSize()).onComplete(bar -> {
+                if (bar.failed()) {
+                    if (kind == Kind.HANDSHAKE) {
+                        worker.load.decrementAndGet();
+                    }
+                    finish.run();
+                    simple(req, 502, null, null);
+                    return;
+                }
+                Buffer body = bar.result();
+                if (kind == Kind.HANDSHAKE) {
+                    String newSid = status == 200 ? openSid(body.toString(StandardCharsets.UTF_8)) : null;
+                    if (newSid != null) {
+                        register(newSid, worker, false); // before the client can see the answer
+                    } else {
+                        worker.load.decrementAndGet();
+                    }
+                } else if (isUnknownSid(status, body)) {
+                    forget(sid, session);
+                }
+                finish.run();
+                if (resp.closed() || resp.ended()) {
+                    return;
+                }
+                resp.setStatusCode(status);
+                resp.setStatusMessage(cres.statusMessage());
+                copyResponseHeaders(cres, resp);
+                resp.headers().set(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
+                resp.end(body);
+            });
+            return;
+        }
+        if (resp.closed() || resp.ended()) {
+            cres.request().reset();
+            finish.run();
+            return;
+        }
+        resp.setStatusCode(status);
+        resp.setStatusMessage(cres.statusMessage());
+        copyResponseHeaders(cres, resp);
+        boolean noBody = req.method() == HttpMethod.HEAD || status == 204 || status == 304 || status / 100 == 1;
+        if (!noBody && cres.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+            resp.setChunked(true);
+        }
+        cres.pipe().endOnFailure(false).to(resp).onComplete(par -> {
+            finish.run();
+            if (par.failed()) {
+                LOG.debugf("Router: relaying an answer of worker %d failed: %s", worker.index, par.cause().toString());
+                if (!resp.ended()) {
+                    resp.reset();
+                }
+                cres.request().reset();
+            }
+        });
+    }
+
+    private static Future<Buffer> readBody(HttpClientResponse cres, int max) {
+        io.vertx.core.Promise<Buffer> promise = io.vertx.core.Promise.promise();
+        Buffer body = Buffer.buffer();
+        cres.handler(chunk -> {
+            if (body.length() + chunk.length() > max) {
+                cres.request().reset();
+                promise.tryFail("answer larger than " + max + " bytes");
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        cres.exceptionHandler(promise::tryFail);
+        cres.endHandler(v -> promise.tryComplete(body));
+        return promise.future();
+    }
+
+    private MultiMap forwardHeaders(HttpServerRequest req, boolean webSocket) {
+        MultiMap in = req.headers();
+        Set<String> connectionTokens = null;
+        String connection = in.get(HttpHeaders.CONNECTION);
+        if (connection != null) {
+            connectionTokens = new HashSet<>();
+            for (String token : connection.split(",")) {
+                connectionTokens.add(token.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        MultiMap out = MultiMap.caseInsensitiveMultiMap();
+        for (Map.Entry<String, String> e : in) {
+            String name = e.getKey().toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(name) || (connectionTokens != null && connectionTokens.contains(name))
+                    || (webSocket && WEBSOCKET_HEADERS.contains(name))) {
+                continue;
+            }
+            out.add(e.getKey(), e.getValue());
+        }
+        SocketAddress remote = req.remoteAddress();
+        if (remote != null && remote.hostAddress() != null) {
+            String prior = in.get("X-Forwarded-For");
+            out.set("X-Forwarded-For", prior == null ? remote.hostAddress() : prior + ", " + remote.hostAddress());
+        }
+        if (!in.contains("X-Forwarded-Proto")) {
+            out.set("X-Forwarded-Proto", req.isSSL() ? "https" : "http");
+        }
+        String host = in.get(HttpHeaders.HOST);
+        if (host != null && !in.contains("X-Forwarded-Host")) {
+            out.set("X-Forwarded-Host", host);
+        }
+        return out;
+    }
+
+    private static void copyResponseHeaders(HttpClientResponse cres, HttpServerResponse resp) {
+        MultiMap in = cres.headers();
+        Set<String> connectionTokens = null;
+        String connection = in.get(HttpHeaders.CONNECTION);
+        if (connection != null) {
+            connectionTokens = new HashSet<>();
+            for (String token : connection.split(",")) {
+                connectionTokens.add(token.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        MultiMap out = resp.headers();
+        for (Map.Entry<String, String> e : in) {
+            String name = e.getKey().toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(name) || (connectionTokens != null && connectionTokens.contains(name))) {
+                continue;
+            }
+            out.add(e.getKey(), e.getValue());
+        }
+    }
+
+    private void unknownSid(HttpServerRequest req) {
+        simple(req, 400, "application/json", UNKNOWN_SID_BODY);
+    }
+
+    private static void simple(HttpServerRequest req, int status, String contentType, String body) {
+        if (!req.isEnded()) {
+            req.resume(); // a body we do not read is discarded
+        }
+        HttpServerResponse resp = req.response();
+        if (resp.ended() || resp.closed() || resp.headWritten()) {
+            if (!resp.ended() && !resp.closed()) {
+                resp.reset();
+            }
+            return;
+        }
+        resp.setStatusCode(status);
+        if (contentType != null) {
+            resp.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+        }
+        if (body == null) {
+            resp.end();
+        } else {
+            resp.end(body);
+        }
+    }
+
+    // ---------------------------------------------------------------- WebSocket
+
+    private void webSocket(HttpServerRequest req, Worker worker, Kind kind, String sid, Session session) {
+        WebSocketConnectOptions wo = new WebSocketConnectOptions()
+                .setHost(worker.address.host())
+                .setPort(worker.address.port())
+                .setURI(req.uri())
+                .setConnectTimeout(options.connectTimeout().toMillis())
+                .setHeaders(forwardHeaders(req, true));
+        if (session != null) {
+            session.pipes.incrementAndGet(); // held while connecting, so the sweep cannot forget it meanwhile
+        }
+        worker.ws.connect(wo).onComplete(ar -> {
+            if (ar.failed()) {
+                if (kind != Kind.SESSION) {
+                    worker.load.decrementAndGet();
+                } else {
+                    session.pipes.decrementAndGet();
+                    session.lastSeen = System.nanoTime();
+                }
+                Throwable t = ar.cause();
+                if (t instanceof UpgradeRejectedException rejected) {
+                    if (kind == Kind.SESSION && isUnknownSid(rejected.getStatus(), rejected.getBody())) {
+                        forget(sid, session);
+                    }
+                    refuse(req, rejected);
+                } else {
+                    LOG.debugf("Router: WebSocket to worker %d failed: %s", worker.index, t.toString());
+                    simple(req, worker.removed ? 503 : 502, null, null);
+                }
+                return;
+            }
+            WebSocket back = ar.result();
+            back.pause(); // until the client side is ready: nothing the worker sends is lost
+            req.resume();
+            req.toWebSocket().onComplete(sar -> {
+                if (sar.failed()) {
+                    LOG.debugf("Router: client WebSocket upgrade failed: %s", sar.cause().toString());
+                    back.close();
+                    if (kind != Kind.SESSION) {
+                        worker.load.decrementAndGet();
+                    } else {
+                        session.pipes.decrementAndGet();
+                        session.lastSeen = System.nanoTime();
+                    }
+                    return;
+                }
+                ServerWebSocket front = sar.result();
+                front.pause();
+                new Pipe(front, back, worker, kind, sid, session).start();
+            });
+        });
+    }
+
+    private static void refuse(HttpServerRequest req, UpgradeRejectedException rejected) {
+        if (!req.isEnded()) {
+            req.resume();
+        }
+        HttpServerResponse resp = req.response();
+        if (resp.ended() || resp.closed()) {
+            return;
+        }
+        resp.setStatusCode(rejected.getStatus());
+        if (rejected.getHeaders() != null) {
+            for (Map.Entry<String, String> e : rejected.getHeaders()) {
+                String name = e.getKey().toLowerCase(Locale.ROOT);
+                if (!HOP_BY_HOP.contains(name) && !"content-length".equals(name)) {
+                    resp.headers().add(e.getKey(), e.getValue());
+                }
+            }
+        }
+        Buffer body = rejected.getBody();
+        resp.end(body == null ? Buffer.buffer() : body);
+    }
+
+    /** Relays the frames of one WebSocket both ways. */
+    private final class Pipe {
+        private final ServerWebSocket front;
+        private final WebSocket back;
+        private final Worker worker;
+        private final Kind kind;
+        private volatile String sid;
+        private volatile Session session;
+        private final AtomicBoolean ended = new AtomicBoolean();
+        /** Written by the worker side only: the start of the first text message while the sid is not known. */
+        private Buffer firstText;
+        private boolean sidLooked;
+        /** Written by the client side only. */
+        private volatile boolean upgraded;
+
+        Pipe(ServerWebSocket front, WebSocket back, Worker worker, Kind kind, String sid, Session session) {
+            this.front = front;
+            this.back = back;
+            this.worker = worker;
+            this.kind = kind;
+            this.sid = sid;
+            this.session = session;
+            this.sidLooked = kind != Kind.HANDSHAKE;
+        }
+
+        void start() {
+            front.frameHandler(this::fromClient);
+            back.frameHandler(this::fromWorker);
+            front.closeHandler(v -> closed(front, back));
+            back.closeHandler(v -> closed(back, front));
+            front.exceptionHandler(t -> LOG.debugf("Router: client WebSocket error: %s", t.toString()));
+            back.exceptionHandler(t -> LOG.debugf("Router: worker WebSocket error: %s", t.toString()));
+            front.resume();
+            back.resume();
+        }
+
+        private void fromClient(WebSocketFrame frame) {
+            if (!upgraded && kind == Kind.SESSION && frame.type() == WebSocketFrameType.TEXT && frame.isFinal()) {
+                Buffer data = frame.binaryData();
+                if (data.length() == 1 && data.getByte(0) == '5') {
+                    upgraded = true; // the session now lives on this WebSocket
+                }
+            }
+            relayFrame(frame, front, back);
+        }
+
+        private void fromWorker(WebSocketFrame frame) {
+            if (!sidLooked) {
+                lookForSid(frame);
+            }
+            relayFrame(frame, back, front);
+        }
+
+        private void lookForSid(WebSocketFrame frame) {
+            WebSocketFrameType type = frame.type();
+            if (type == WebSocketFrameType.TEXT || (type == WebSocketFrameType.CONTINUATION && firstText != null)) {
+                if (firstText == null) {
+                    firstText = Buffer.buffer();
+                }
+                firstText.appendBuffer(frame.binaryData());
+                if (!frame.isFinal() && firstText.length() <= options.maxHandshakeResponseSize()) {
+                    return;
+                }
+                sidLooked = true;
+                String newSid = frame.isFinal() ? openSid(firstText.toString(StandardCharsets.UTF_8)) : null;
+                firstText = null;
+                if (newSid != null) {
+                    // the worker's load was counted for the handshake; it now counts the session
+                    session = registerPiped(newSid, worker);
+                    sid = newSid;
+                }
+            } else if (type == WebSocketFrameType.BINARY) {
+                sidLooked = true;
+            }
+        }
+
+        private void relayFrame(WebSocketFrame frame, WebSocketBase from, WebSocketBase to) {
+            WebSocketFrameType type = frame.type();
+            if (type != WebSocketFrameType.TEXT && type != WebSocketFrameType.BINARY
+                    && type != WebSocketFrameType.CONTINUATION) {
+                return; // ping/pong are answered on each side; close is handled by the close handlers
+            }
+            if (to.isClosed()) {
+                return;
+            }
+            to.writeFrame(frame);
+            if (to.writeQueueFull()) {
+                from.pause();
+                to.drainHandler(v -> from.resume());
+            }
+        }
+
+        private void closed(WebSocketBase side, WebSocketBase other) {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            Short code = side.closeStatusCode();
+            String reason = side.closeReason();
+            if (!other.isClosed()) {
+                if (code != null && sendable(code)) {
+                    other.close(code, reason);
+                } else {
+                    other.close();
+                }
+            }
+            Session s = session;
+            if (s != null) {
+                s.pipes.decrementAndGet();
+                s.lastSeen = System.nanoTime();
+                if (s.direct || upgraded) {
+                    forget(sid, s); // the session ends with its transport
+                }
+            } else if (kind != Kind.SESSION) {
+                worker.load.decrementAndGet(); // a handshake that gave no sid, or a plain WebSocket
+            }
+        }
+    }
+
+    private static boolean sendable(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014)
+                || (code >= 3000 && code <= 4999);
+    }
+
+    // ---------------------------------------------------------------- state
+
+    private static final class Worker {
+        final int index;
+        final SocketAddress address;
+        final HttpClient http;
+        final WebSocketClient ws;
+        final AtomicInteger load = new AtomicInteger();
+        volatile boolean removed;
+
+        Worker(int index, SocketAddress address, Vertx vertx, RouterOptions options) {
+            this.index = index;
+            this.address = address;
+            int connectTimeout = (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis());
+            HttpClientOptions httpOptions = new HttpClientOptions()
+                    .setDefaultHost(address.host())
+                    .setDefaultPort(address.port())
+                    .setKeepAlive(true)
+                    .setPipelining(false)
+                    .setTryUseCompression(false)
+                    .setDecompressionSupported(false)
+                    .setConnectTimeout(connectTimeout);
+            this.http = vertx.createHttpClient(httpOptions,
+                    new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerWorker()));
+            WebSocketClientOptions wsOptions = new WebSocketClientOptions()
+                    .setDefaultHost(address.host())
+                    .setDefaultPort(address.port())
+                    .setMaxConnections(options.maxConnectionsPerWorker())
+                    .setMaxFrameSize(options.maxWebSocketFrameSize())
+                    .setMaxMessageSize(options.maxWebSocketFrameSize())
+                    .setTryUsePerMessageCompression(false)
+                    .setTryUsePerFrameCompression(false)
+                    .setConnectTimeout(connectTimeout);
+            this.ws = vertx.createWebSocketClient(wsOptions);
+        }
+
+        List<Future<?>> close() {
+            removed = true;
+            return List.of(http.close(), ws.close());
+        }
+    }
+
+    private static final class Session {
+        final Worker worker;
+        /** Opened over a WebSocket handshake through the router: it ends with that WebSocket. */
+        final boolean direct;
+        final AtomicInteger pipes = new AtomicInteger();
+        final AtomicInteger inFlight = new AtomicInteger();
+        volatile long lastSeen = System.nanoTime();
+
+        Session(Worker worker, boolean direct) {
+            this.worker = worker;
+            this.direct = direct;
+        }
+    }
+}
