@@ -496,23 +496,8 @@ public final class StickyRouter {
 
     private MultiMap forwardHeaders(HttpServerRequest req, boolean webSocket) {
         MultiMap in = req.headers();
-        Set<String> connectionTokens = null;
-        String connection = in.get(HttpHeaders.CONNECTION);
-        if (connection != null) {
-            connectionTokens = new HashSet<>();
-            for (String token : connection.split(",")) {
-                connectionTokens.add(token.trim().toLowerCase(Locale.ROOT));
-            }
-        }
         MultiMap out = MultiMap.caseInsensitiveMultiMap();
-        for (Map.Entry<String, String> e : in) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(name) || (connectionTokens != null && connectionTokens.contains(name))
-                    || (webSocket && WEBSOCKET_HEADERS.contains(name))) {
-                continue;
-            }
-            out.add(e.getKey(), e.getValue());
-        }
+        copyEndToEnd(in, out, webSocket);
         SocketAddress remote = req.remoteAddress();
         if (remote != null && remote.hostAddress() != null) {
             String prior = in.get("X-Forwarded-For");
@@ -529,7 +514,14 @@ public final class StickyRouter {
     }
 
     private static void copyResponseHeaders(HttpClientResponse cres, HttpServerResponse resp) {
-        MultiMap in = cres.headers();
+        copyEndToEnd(cres.headers(), resp.headers(), false);
+    }
+
+    /**
+     * Copies the end-to-end headers: hop-by-hop ones and those the {@code Connection} header names stay behind, and
+     * with {@code webSocket} the handshake headers, which each side of the pipe negotiates for itself.
+     */
+    private static void copyEndToEnd(MultiMap in, MultiMap out, boolean webSocket) {
         Set<String> connectionTokens = null;
         String connection = in.get(HttpHeaders.CONNECTION);
         if (connection != null) {
@@ -538,10 +530,10 @@ public final class StickyRouter {
                 connectionTokens.add(token.trim().toLowerCase(Locale.ROOT));
             }
         }
-        MultiMap out = resp.headers();
         for (Map.Entry<String, String> e : in) {
             String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(name) || (connectionTokens != null && connectionTokens.contains(name))) {
+            if (HOP_BY_HOP.contains(name) || (connectionTokens != null && connectionTokens.contains(name))
+                    || (webSocket && WEBSOCKET_HEADERS.contains(name))) {
                 continue;
             }
             out.add(e.getKey(), e.getValue());
