@@ -39,4 +39,10 @@ public interface SocketIONamespace extends BroadcastOperator {
      * servers, the list is empty.
      */
     Uni<List<JsonNode>> serverSideEmitWithAck(String event, Object... args);
+
+    /**
+     * How many servers (processes) the cluster has, this one included: 1 without a cluster, and in a cluster 1 + the
+     * other workers that serve now.
+     */
+    Uni<Integer> serverCount();
 }

@@ -1,10 +1,16 @@
 package io.quarkiverse.socketio.deployment;
 
 import io.quarkiverse.socketio.runtime.engine.EngineHttpServerOptionsCustomizer;
+import io.quarkiverse.socketio.runtime.server.EngineRouteRecorder;
 import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
+import io.quarkus.arc.deployment.SyntheticBeansRuntimeInitBuildItem;
 import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.Consume;
+import io.quarkus.deployment.annotations.ExecutionTime;
+import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
+import io.quarkus.vertx.http.deployment.RouteBuildItem;
 
 class SocketIOProcessor {
 
@@ -15,10 +21,24 @@ class SocketIOProcessor {
         return new FeatureBuildItem(FEATURE);
     }
 
-    /** The server bean: it mounts the Engine.IO endpoint on the HTTP router when the application starts. */
+    /** The server bean. */
     @BuildStep
     AdditionalBeanBuildItem serverBean() {
         return AdditionalBeanBuildItem.unremovableOf(SocketIOServerImpl.class);
+    }
+
+    /**
+     * The Engine.IO endpoint on the application's HTTP router, under {@code quarkus.socketio.path}. Recorded after the
+     * cluster role: a primary never gets here.
+     */
+    @BuildStep
+    @Record(ExecutionTime.RUNTIME_INIT)
+    @Consume(SyntheticBeansRuntimeInitBuildItem.class)
+    RouteBuildItem engineRoute(EngineRouteRecorder recorder, ClusterRoleBuildItem role) {
+        return RouteBuildItem.builder()
+                .routeFunction(recorder.route())
+                .handler(recorder.handler())
+                .build();
     }
 
     /** Raises the HTTP server's WebSocket frame limit so that a message of max-http-buffer-size bytes can arrive. */

@@ -10,4 +10,8 @@ public interface AdapterFactory {
     AdapterFactory IN_MEMORY = InMemoryAdapter::new;
 
     Adapter create(LocalNamespace namespace);
+
+    /** Closes what the adapters share (a cluster link's listener, timers); the server calls it when it stops. */
+    default void close() {
+    }
 }

@@ -75,6 +75,11 @@ public interface SocketIOConfig {
      */
     Cors cors();
 
+    /**
+     * The cluster: several worker processes of this application behind one primary process on the public port.
+     */
+    Cluster cluster();
+
     interface Cors {
         /**
          * The origins allowed to reach the server from a browser, for example {@code https://app.example.com}; the
@@ -99,5 +104,81 @@ public interface SocketIOConfig {
          * How long a browser may cache a preflight answer. Unset: no {@code Access-Control-Max-Age} is sent.
          */
         Optional<Duration> maxAge();
+    }
+
+    interface Cluster {
+        /**
+         * How many worker processes serve the application: {@code 0} (one process, no cluster), a number, or
+         * {@code max} (one per available processor). Above 0, the launched process becomes the primary: it runs none
+         * of the application's code, binds the public HTTP port, launches the workers with the same command line,
+         * routes each request to the worker that owns its Engine.IO session, relays the cluster adapter messages
+         * between the workers, and restarts the workers that exit. Applies to the packaged application (JVM jar or
+         * native binary); dev and test mode run one process.
+         */
+        @WithDefault("0")
+        String workers();
+
+        /**
+         * How long a request to the other workers ({@code fetchSockets}, {@code serverSideEmitWithAck}) waits for their
+         * answers before it fails with what it got. Node's {@code requestsTimeout}.
+         */
+        @WithDefault("5s")
+        Duration requestsTimeout();
+
+        /**
+         * How the primary chooses the worker of a request that carries no Engine.IO session: a handshake, or any
+         * other HTTP request of the application. {@code least-connection} (the worker with the fewest sessions and
+         * requests in flight, counted when the primary sends them), {@code round-robin} or {@code random}.
+         */
+        @WithDefault("least-connection")
+        String routing();
+
+        /**
+         * How long a worker may take from its launch until it serves HTTP. A worker that is not ready in time is
+         * killed and counts as a crash.
+         */
+        @WithDefault("60s")
+        Duration workerStartTimeout();
+
+        /**
+         * How long the primary waits before restarting a worker that exited. The delay doubles with each consecutive
+         * crash of the same worker (one that exits before it ran for {@code crash-loop.window}), up to
+         * {@code restart-max-delay}.
+         */
+        @WithDefault("1s")
+        Duration restartDelay();
+
+        /**
+         * The longest delay before restarting a worker.
+         */
+        @WithDefault("30s")
+        Duration restartMaxDelay();
+
+        /**
+         * When a worker is restarted too often, the primary stops restarting it.
+         */
+        CrashLoop crashLoop();
+
+        /**
+         * How long the workers get to close their clients and exit when the primary stops (SIGTERM); those still
+         * running then are killed.
+         */
+        @WithDefault("30s")
+        Duration drainTimeout();
+    }
+
+    interface CrashLoop {
+        /**
+         * How many restarts of one worker within {@code window} make a crash loop. The crash loop is logged and the
+         * worker is not restarted any more; the others keep serving.
+         */
+        @WithDefault("5")
+        int maxRestarts();
+
+        /**
+         * The window in which restarts are counted.
+         */
+        @WithDefault("60s")
+        Duration window();
     }
 }

@@ -15,7 +15,8 @@ import java.util.List;
  *   0     4   length   the number of bytes after this field: header (6) + body; at most maxFrameSize - 4
  *   4     1   version  {@value #VERSION}
  *   5     1   kind     {@link Kind}: 1 = ADAPTER (the body is one MessagePack cluster message,
- *                      see {@link ClusterMessageCodec})
+ *                      see {@link ClusterMessageCodec}), 2 = CONTROL (between the primary and one worker,
+ *                      see {@link ControlMessage})
  *   6     2   source   the node that wrote the frame: 0 = the relay (primary), 1..65534 = a worker
  *   8     2   target   the node the frame is for, or 0xFFFF = every node but the source
  *  10     -   body     length - 6 bytes
@@ -57,7 +58,9 @@ public final class ClusterFrame {
     /** What a frame carries. */
     public enum Kind {
         /** A cluster adapter message (socket.io-adapter numbering), MessagePack encoded. */
-        ADAPTER(1);
+        ADAPTER(1),
+        /** A message between the relay and one worker about the cluster itself: {@link ControlMessage}. */
+        CONTROL(2);
 
         private final int code;
 

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,9 +24,12 @@ final class NamespaceGroup extends HandlerRegistry {
     private final Pattern pattern;
     private final Map<String, NamespaceImpl> members = new ConcurrentHashMap<>();
     private final Broadcast all;
+    private final Supplier<Uni<Integer>> serverCount;
 
-    NamespaceGroup(Pattern pattern) {
+    /** @param serverCount the server count, which does not depend on the namespace */
+    NamespaceGroup(Pattern pattern, Supplier<Uni<Integer>> serverCount) {
         this.pattern = pattern;
+        this.serverCount = serverCount;
         this.all = new Broadcast(members::values, BroadcastOptions.ALL);
     }
 
@@ -75,5 +79,10 @@ final class NamespaceGroup extends HandlerRegistry {
             parts.add(namespace.serverSideEmitWithAck(event, args));
         }
         return Broadcast.concat(parts);
+    }
+
+    @Override
+    public Uni<Integer> serverCount() {
+        return serverCount.get();
     }
 }

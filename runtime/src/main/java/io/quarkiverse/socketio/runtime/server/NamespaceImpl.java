@@ -112,6 +112,11 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
     }
 
     @Override
+    public Uni<Integer> serverCount() {
+        return adapter.serverCount();
+    }
+
+    @Override
     public void onServerSideEmit(ArrayNode eventAndArgs, Consumer<ArrayNode> ack) {
         ReceivedEvent event = new ReceivedEvent(eventAndArgs, json(), null, ack);
         for (NamespaceHandlers registered : registeredHandlers()) {

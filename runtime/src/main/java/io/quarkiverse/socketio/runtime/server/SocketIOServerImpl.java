@@ -23,6 +23,7 @@ import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOServer;
 import io.quarkiverse.socketio.SocketIOSocket;
 import io.quarkiverse.socketio.runtime.adapter.AdapterFactory;
+import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.engine.EngineOptions;
 import io.quarkiverse.socketio.runtime.engine.EngineServer;
@@ -31,8 +32,10 @@ import io.quarkiverse.socketio.runtime.protocol.SocketIOPacketDecoder;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacketEncoder;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The Socket.IO server of this process: its namespaces, on an Engine.IO endpoint mounted on the Quarkus HTTP router.
@@ -51,14 +54,17 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
     private final AdapterFactory adapterFactory;
     private final NamespaceImpl main;
 
+    /** The server of this process: its adapters are those of a worker of a cluster, or in-memory. */
     @Inject
-    public SocketIOServerImpl(Vertx vertx, ObjectMapper mapper, SocketIOConfig config) {
-        this(vertx, mapper, config, AdapterFactory.IN_MEMORY);
+    public SocketIOServerImpl(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, ClusterMembership membership) {
+        this(vertx, mapper, config,
+                membership.adapterFactory(vertx, mapper, config.cluster().requestsTimeout()));
     }
 
     /**
      * A server whose namespaces get their adapters from {@code adapterFactory}, outside CDI: for instance one of the
      * servers of an in-JVM cluster. Serve it with {@link #mount(Router)}; {@link #stop(ShutdownEvent)} closes it.
+     * The bean is served by the route the extension registers ({@link #engineHandler()}).
      */
     public SocketIOServerImpl(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, AdapterFactory adapterFactory) {
         this.vertx = vertx;
@@ -71,17 +77,25 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
         this.main = (NamespaceImpl) of("/");
     }
 
-    void mount(@Observes Router router) {
+    /** Serves the Engine.IO endpoint on {@code router}, under the configured path. */
+    public void mount(Router router) {
         router.route(mountPath(config.path())).handler(engine.routeHandler());
     }
 
-    static String mountPath(String path) {
+    /** The handler of the Engine.IO endpoint's route. */
+    public Handler<RoutingContext> engineHandler() {
+        return engine.routeHandler();
+    }
+
+    /** The route pattern under which the endpoint at {@code path} is served. */
+    public static String mountPath(String path) {
         String withSlashes = (path.startsWith("/") ? path : "/" + path);
         return (withSlashes.endsWith("/") ? withSlashes : withSlashes + "/") + "*";
     }
 
     void stop(@Observes ShutdownEvent event) {
         engine.close();
+        adapterFactory.close();
     }
 
     Vertx vertx() {
@@ -116,7 +130,7 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
 
     @Override
     public SocketIONamespace of(Pattern namePattern) {
-        NamespaceGroup group = new NamespaceGroup(namePattern);
+        NamespaceGroup group = new NamespaceGroup(namePattern, main::serverCount);
         groups.add(group);
         return group;
     }
@@ -176,5 +190,10 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
     @Override
     public Uni<List<JsonNode>> serverSideEmitWithAck(String event, Object... args) {
         return main.serverSideEmitWithAck(event, args);
+    }
+
+    @Override
+    public Uni<Integer> serverCount() {
+        return main.serverCount();
     }
 }

@@ -1,0 +1,53 @@
+package io.quarkiverse.socketio.deployment;
+
+import jakarta.inject.Singleton;
+
+import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
+import io.quarkiverse.socketio.runtime.cluster.ClusterRecorder;
+import io.quarkiverse.socketio.runtime.cluster.WorkerConfigBuilder;
+import io.quarkiverse.socketio.runtime.cluster.WorkerReadiness;
+import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
+import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
+import io.quarkus.deployment.annotations.BuildProducer;
+import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.ExecutionTime;
+import io.quarkus.deployment.annotations.Record;
+import io.quarkus.deployment.builditem.LaunchModeBuildItem;
+import io.quarkus.deployment.builditem.RunTimeConfigBuilderBuildItem;
+import io.quarkus.runtime.RuntimeValue;
+import io.quarkus.vertx.core.deployment.CoreVertxBuildItem;
+
+/** The cluster: the process's role, decided first at runtime init, and what a worker needs. */
+class ClusterProcessor {
+
+    /**
+     * Decides the role: a worker joins its primary; a primary runs the cluster and never lets the startup go on; a
+     * process on its own goes on. The membership is a bean, for the server's adapters.
+     */
+    @BuildStep
+    @Record(ExecutionTime.RUNTIME_INIT)
+    ClusterRoleBuildItem clusterRole(ClusterRecorder recorder, CoreVertxBuildItem vertx, LaunchModeBuildItem launchMode,
+            BuildProducer<SyntheticBeanBuildItem> beans) {
+        RuntimeValue<ClusterMembership> membership = recorder.startRole(vertx.getVertx(),
+                launchMode.getLaunchMode());
+        beans.produce(SyntheticBeanBuildItem.configure(ClusterMembership.class)
+                .scope(Singleton.class)
+                .unremovable()
+                .setRuntimeInit()
+                .supplier(recorder.membership(membership))
+                .done());
+        return new ClusterRoleBuildItem();
+    }
+
+    /** A worker serves HTTP on the loopback port its primary chose, whatever else the configuration says. */
+    @BuildStep
+    RunTimeConfigBuilderBuildItem workerHttpConfig() {
+        return new RunTimeConfigBuilderBuildItem(WorkerConfigBuilder.class);
+    }
+
+    /** Tells the primary when the worker's HTTP server listens. */
+    @BuildStep
+    AdditionalBeanBuildItem workerReadiness() {
+        return AdditionalBeanBuildItem.unremovableOf(WorkerReadiness.class);
+    }
+}

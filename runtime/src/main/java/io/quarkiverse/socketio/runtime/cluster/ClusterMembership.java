@@ -1,0 +1,57 @@
+package io.quarkiverse.socketio.runtime.cluster;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkiverse.socketio.runtime.adapter.AdapterFactory;
+import io.quarkiverse.socketio.runtime.adapter.ClusterAdapterFactory;
+import io.vertx.core.Vertx;
+
+/**
+ * This process's place in a cluster: a worker with its link to the primary, or a process on its own. A bean, so that
+ * the server chooses its adapters from it.
+ */
+public final class ClusterMembership {
+
+    private static final ClusterMembership ALONE = new ClusterMembership(null);
+
+    private final WorkerLink link;
+
+    private ClusterMembership(WorkerLink link) {
+        this.link = link;
+    }
+
+    /** A process that is not part of a cluster. */
+    public static ClusterMembership alone() {
+        return ALONE;
+    }
+
+    /** A worker, joined to its primary through {@code link}. */
+    public static ClusterMembership worker(WorkerLink link) {
+        return new ClusterMembership(link);
+    }
+
+    /** The link to the other workers, empty when this process is not a worker. */
+    public Optional<ClusterLink> link() {
+        return Optional.ofNullable(link);
+    }
+
+    /** The worker's index (1 to the number of workers), or 0 when this process is not a worker. */
+    public int workerIndex() {
+        return link == null ? 0 : link.workerIndex();
+    }
+
+    /** Tells the primary the worker serves HTTP; nothing when this process is not a worker. */
+    public void httpReady() {
+        if (link != null) {
+            link.ready();
+        }
+    }
+
+    /** The adapters of the namespaces: in-memory alone, the cluster adapter in a worker. */
+    public AdapterFactory adapterFactory(Vertx vertx, ObjectMapper mapper, Duration requestsTimeout) {
+        return link == null ? AdapterFactory.IN_MEMORY : new ClusterAdapterFactory(vertx, link, mapper, requestsTimeout);
+    }
+}

@@ -1,0 +1,68 @@
+package io.quarkiverse.socketio.runtime.cluster;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.RuntimeValue;
+import io.quarkus.runtime.annotations.Recorder;
+import io.vertx.core.Vertx;
+
+/**
+ * Decides, early in the application's startup (before the HTTP router is built and before any application bean
+ * starts), what this process is: a worker (its environment says so), the primary of a cluster (workers configured),
+ * or a process on its own. The primary never returns from here: the rest of the startup, the application's code,
+ * runs only in the workers.
+ */
+@Recorder
+public class ClusterRecorder {
+
+    private static final Logger LOG = Logger.getLogger(ClusterRecorder.class);
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final RuntimeValue<SocketIOConfig> config;
+
+    public ClusterRecorder(RuntimeValue<SocketIOConfig> config) {
+        this.config = config;
+    }
+
+    public RuntimeValue<ClusterMembership> startRole(Supplier<Vertx> vertx, LaunchMode launchMode) {
+        Optional<WorkerEnvironment> worker = WorkerEnvironment.current();
+        if (worker.isPresent()) {
+            WorkerLink link = WorkerLink.connect(worker.get(), JOIN_TIMEOUT, () -> Quarkus.asyncExit(1));
+            return new RuntimeValue<>(ClusterMembership.worker(link));
+        }
+        int workers = ClusterPrimary.workerCount(config.getValue().cluster().workers());
+        if (workers == 0) {
+            return new RuntimeValue<>(ClusterMembership.alone());
+        }
+        if (launchMode != LaunchMode.NORMAL) {
+            LOG.infof("quarkus.socketio.cluster.workers=%d applies to the packaged application; %s mode runs one "
+                    + "process", workers, launchMode.getDefaultProfile());
+            return new RuntimeValue<>(ClusterMembership.alone());
+        }
+        var appConfig = ConfigProvider.getConfig();
+        String host = appConfig.getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
+        int port = appConfig.getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
+        try {
+            new ClusterPrimary(vertx.get(), config.getValue(), workers, host, port).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        throw new IllegalStateException("The Socket.IO cluster primary stopped serving");
+    }
+
+    public Supplier<ClusterMembership> membership(RuntimeValue<ClusterMembership> membership) {
+        return membership::getValue;
+    }
+}
