@@ -5,7 +5,7 @@ import jakarta.inject.Singleton;
 import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
 import io.quarkiverse.socketio.runtime.cluster.ClusterRecorder;
 import io.quarkiverse.socketio.runtime.cluster.WorkerConfigBuilder;
-import io.quarkiverse.socketio.runtime.cluster.WorkerReadiness;
+import io.quarkiverse.socketio.runtime.cluster.WorkerReporter;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
 import io.quarkus.deployment.annotations.BuildProducer;
@@ -13,6 +13,7 @@ import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.LaunchModeBuildItem;
+import io.quarkus.deployment.builditem.RawCommandLineArgumentsBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigBuilderBuildItem;
 import io.quarkus.runtime.RuntimeValue;
 import io.quarkus.vertx.core.deployment.CoreVertxBuildItem;
@@ -22,14 +23,14 @@ class ClusterProcessor {
 
     /**
      * Decides the role: a worker joins its primary; a primary runs the cluster and never lets the startup go on; a
-     * process on its own goes on. The membership is a bean, for the server's adapters.
+     * command ({@code socketio status}, ...) talks to the running primary and exits; a process on its own goes on. The membership is a bean, for the server's adapters.
      */
     @BuildStep
     @Record(ExecutionTime.RUNTIME_INIT)
     ClusterRoleBuildItem clusterRole(ClusterRecorder recorder, CoreVertxBuildItem vertx, LaunchModeBuildItem launchMode,
-            BuildProducer<SyntheticBeanBuildItem> beans) {
+            RawCommandLineArgumentsBuildItem commandLine, BuildProducer<SyntheticBeanBuildItem> beans) {
         RuntimeValue<ClusterMembership> membership = recorder.startRole(vertx.getVertx(),
-                launchMode.getLaunchMode());
+                launchMode.getLaunchMode(), commandLine);
         beans.produce(SyntheticBeanBuildItem.configure(ClusterMembership.class)
                 .scope(Singleton.class)
                 .unremovable()
@@ -45,9 +46,9 @@ class ClusterProcessor {
         return new RunTimeConfigBuilderBuildItem(WorkerConfigBuilder.class);
     }
 
-    /** Tells the primary when the worker's HTTP server listens. */
+    /** Tells the primary when the worker serves, and how many sockets. */
     @BuildStep
-    AdditionalBeanBuildItem workerReadiness() {
-        return AdditionalBeanBuildItem.unremovableOf(WorkerReadiness.class);
+    AdditionalBeanBuildItem workerReporter() {
+        return AdditionalBeanBuildItem.unremovableOf(WorkerReporter.class);
     }
 }

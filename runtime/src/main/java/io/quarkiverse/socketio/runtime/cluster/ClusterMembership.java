@@ -50,6 +50,18 @@ public final class ClusterMembership {
         }
     }
 
+    /** Tells the primary how many sockets the worker serves; nothing when this process is not a worker. */
+    public void reportSockets(int sockets) {
+        if (link != null) {
+            link.stats(sockets);
+        }
+    }
+
+    /** Whether this process is a worker of a cluster. */
+    public boolean isWorker() {
+        return link != null;
+    }
+
     /** The adapters of the namespaces: in-memory alone, the cluster adapter in a worker. */
     public AdapterFactory adapterFactory(Vertx vertx, ObjectMapper mapper, Duration requestsTimeout) {
         return link == null ? AdapterFactory.IN_MEMORY : new ClusterAdapterFactory(vertx, link, mapper, requestsTimeout);

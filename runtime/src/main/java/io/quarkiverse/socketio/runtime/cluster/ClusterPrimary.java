@@ -1,21 +1,29 @@
 package io.quarkiverse.socketio.runtime.cluster;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
@@ -25,18 +33,32 @@ import io.vertx.core.net.SocketAddress;
 
 /**
  * The primary process of a cluster: it launches the workers, routes the HTTP traffic of the public port to them
- * ({@link StickyRouter}), relays their cluster messages ({@link ClusterRelay}) and supervises them. It runs none of
- * the application's code.
+ * ({@link StickyRouter}), relays their cluster messages ({@link ClusterRelay}), supervises them, and takes the
+ * operator's commands ({@link ClusterControl}). It runs none of the application's code.
  * <p>
- * Supervision: a worker that exits is restarted after {@code restart-delay}, doubled for each consecutive crash
- * (an exit before the worker ran for the crash-loop window), up to {@code restart-max-delay}. A worker restarted
- * {@code crash-loop.max-restarts} times within the window is not restarted again. On SIGTERM (or Ctrl+C) the primary
- * drains: it sends SIGTERM to every worker, keeps routing while they close their clients, waits up to
- * {@code drain-timeout} for them to exit (then kills the rest), and exits with status 0.
+ * It keeps a desired number of worker slots and reconciles toward it. Supervision: a worker that exits is restarted
+ * after {@code restart-delay}, doubled for each consecutive crash (an exit before the worker ran for the crash-loop
+ * window), up to {@code restart-max-delay}; a slot restarted {@code crash-loop.max-restarts} times within the window
+ * is not restarted again. Workers are stopped by draining: no new handshake or request is routed to them, they get
+ * SIGTERM and close their clients (which reconnect to the others), and those still running after
+ * {@code drain-timeout} are killed. On SIGTERM (or Ctrl+C) the primary drains every worker and exits with status 0.
+ * <p>
+ * Each line a worker writes is printed by the primary, prefixed with {@code [worker N]}, and the last lines of each
+ * worker are kept for the {@code logs} command.
  */
 public final class ClusterPrimary implements ClusterRelay.Events {
 
+    /** The states of a worker, as the status shows them. */
+    public enum State {
+        STARTING,
+        READY,
+        DRAINING,
+        STOPPED,
+        CRASHED
+    }
+
     private static final Logger LOG = Logger.getLogger(ClusterPrimary.class);
+    private static final int LOG_LINES_KEPT = 200;
 
     private final Vertx vertx;
     private final SocketIOConfig.Cluster config;
@@ -44,14 +66,17 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     private final String host;
     private final int port;
     private final List<String> command;
-    private final Worker[] workers;
-    private final Map<Integer, Worker> byNode = new ConcurrentHashMap<>();
+    /** index -> slot; guarded by this */
+    private final Map<Integer, Slot> slots = new TreeMap<>();
+    private final Map<Integer, Instance> byNode = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
     private final CountDownLatch firstStart;
     private ClusterRelay relay;
     private StickyRouter router;
+    private ClusterControl control;
     private int nextNode = 1;
     private volatile boolean stopping;
+    private volatile boolean reconfiguring;
 
     /**
      * @param workerCount how many workers to run
@@ -70,9 +95,8 @@ public final class ClusterPrimary implements ClusterRelay.Events {
                 .maxWebSocketFrameSize(Math.max(16 * 1024 * 1024, config.maxHttpBufferSize() + 64 * 1024))
                 .sessionIdleTimeout(longest(Duration.ofSeconds(10),
                         config.pingInterval().plus(config.pingTimeout()).multipliedBy(2)));
-        this.workers = new Worker[workerCount];
-        for (int i = 0; i < workerCount; i++) {
-            workers[i] = new Worker(i + 1);
+        for (int i = 1; i <= workerCount; i++) {
+            slots.put(i, new Slot(i));
         }
         this.firstStart = new CountDownLatch(workerCount);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -111,8 +135,8 @@ public final class ClusterPrimary implements ClusterRelay.Events {
         Thread drain = new Thread(this::drainAndExit, "socketio-cluster-drain");
         Runtime.getRuntime().addShutdownHook(drain);
         synchronized (this) {
-            for (Worker worker : workers) {
-                launch(worker);
+            for (Slot slot : slots.values()) {
+                slot.current = launch(slot);
             }
         }
         Duration startTimeout = config.workerStartTimeout();
@@ -123,13 +147,14 @@ public final class ClusterPrimary implements ClusterRelay.Events {
         }
         try {
             router.listen(host, port).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            control = ClusterControl.listen(ClusterControl.directory(port), this);
         } catch (Exception e) {
             abort(drain);
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("The Socket.IO cluster primary cannot listen on " + host + ":" + port + ": "
                     + cause.getMessage(), cause);
         }
-        LOG.infof("Socket.IO cluster primary listening on http://%s:%d with %d workers", host, port, workers.length);
+        LOG.infof("Socket.IO cluster primary listening on http://%s:%d with %d workers", host, port, slots.size());
         // The application's startup must not go on in the primary: this thread waits until the process ends.
         new CountDownLatch(1).await();
     }
@@ -142,139 +167,369 @@ public final class ClusterPrimary implements ClusterRelay.Events {
             // already shutting down: the hook drains
             return;
         }
-        shutdownWorkers(Duration.ofSeconds(5));
+        stopAll(Duration.ofSeconds(5));
         router.close();
         relay.close();
+        if (control != null) {
+            control.close();
+        }
         timers.shutdownNow();
     }
 
-    private int readyCount() {
+    private synchronized int readyCount() {
         int ready = 0;
-        for (Worker worker : workers) {
-            if (worker.ready) {
+        for (Slot slot : slots.values()) {
+            if (slot.current != null && slot.current.state == State.READY) {
                 ready++;
             }
         }
         return ready;
     }
 
-    // ---------------------------------------------------------------- supervision
+    // ---------------------------------------------------------------- launching and supervision
 
-    private synchronized void launch(Worker worker) {
-        if (stopping) {
-            return;
-        }
+    /** Launches a process for the slot (it becomes the slot's current one only when the caller says so). */
+    private synchronized Instance launch(Slot slot) {
         int node = nextNode++;
-        int httpPort;
+        Instance instance = new Instance(slot, node);
+        byNode.put(node, instance);
         try {
-            httpPort = freeLoopbackPort();
+            instance.httpPort = freeLoopbackPort();
+            WorkerEnvironment environment = new WorkerEnvironment(slot.index, node, relay.socketPath().toString(),
+                    relay.secret(), instance.httpPort);
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            environment.export(builder.environment());
+            relay.expect(node);
+            instance.process = builder.start();
         } catch (IOException e) {
-            LOG.errorf("Socket.IO cluster worker %d cannot get a port: %s", worker.index, e.getMessage());
-            scheduleRestart(worker, -1, "-");
-            return;
-        }
-        WorkerEnvironment environment = new WorkerEnvironment(worker.index, node, relay.socketPath().toString(),
-                relay.secret(), httpPort);
-        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-        environment.export(builder.environment());
-        relay.expect(node);
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
+            LOG.errorf("Socket.IO cluster worker %d cannot be launched: %s", slot.index, e.getMessage());
             relay.forget(node);
-            LOG.errorf("Socket.IO cluster worker %d cannot be launched: %s", worker.index, e.getMessage());
-            scheduleRestart(worker, -1, "-");
-            return;
+            instance.state = State.STOPPED;
+            timers.execute(() -> exited(instance, -1));
+            return instance;
         }
-        worker.process = process;
-        worker.node = node;
-        worker.httpPort = httpPort;
-        worker.ready = false;
-        worker.startedAt = System.nanoTime();
-        byNode.put(node, worker);
-        process.onExit().thenAccept(p -> exited(worker, p, node));
+        instance.startedAt = System.nanoTime();
+        Process process = instance.process;
+        pipeOutput(slot.index, process.getInputStream());
+        process.onExit().thenAccept(p -> exited(instance, p.exitValue()));
         timers.schedule(() -> {
-            if (worker.process == process && !worker.ready && process.isAlive() && !stopping) {
-                LOG.errorf("Socket.IO cluster worker %d (pid %d) is not ready after %d ms: killing it", worker.index,
+            if (instance.state == State.STARTING && process.isAlive() && !stopping) {
+                LOG.errorf("Socket.IO cluster worker %d (pid %d) is not ready after %d ms: killing it", slot.index,
                         process.pid(), config.workerStartTimeout().toMillis());
                 process.destroyForcibly();
             }
         }, config.workerStartTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return instance;
+    }
+
+    /** Prints each line of a worker with its index, and keeps the last ones for the logs command. */
+    private void pipeOutput(int index, InputStream output) {
+        Thread thread = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    String prefixed = "[worker " + index + "] " + line;
+                    System.out.println(prefixed);
+                    Slot slot = slotOf(index);
+                    if (slot != null) {
+                        slot.keep(prefixed);
+                    }
+                }
+            } catch (IOException e) {
+                // the worker exited
+            }
+        }, "socketio-cluster-worker-" + index + "-output");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private synchronized Slot slotOf(int index) {
+        return slots.get(index);
     }
 
     @Override
     public void onReady(int node) {
-        Worker worker = byNode.get(node);
-        if (worker == null || worker.node != node || stopping) {
+        Instance instance = byNode.get(node);
+        if (instance == null || stopping) {
             return;
         }
         synchronized (this) {
-            router.addWorker(worker.index, SocketAddress.inetSocketAddress(worker.httpPort, "127.0.0.1"));
-            boolean first = !worker.everReady;
-            worker.ready = true;
-            worker.everReady = true;
-            LOG.infof("Socket.IO cluster worker %d ready (pid %d)", worker.index, worker.process.pid());
-            if (first) {
+            if (instance.state != State.STARTING) {
+                return;
+            }
+            router.addWorker(node, SocketAddress.inetSocketAddress(instance.httpPort, "127.0.0.1"));
+            instance.state = State.READY;
+            instance.readyAt = System.nanoTime();
+            LOG.infof("Socket.IO cluster worker %d ready (pid %d)", instance.slot.index, instance.process.pid());
+            if (!instance.slot.everReady) {
+                instance.slot.everReady = true;
                 firstStart.countDown();
+            }
+        }
+        instance.ready.complete(null);
+    }
+
+    @Override
+    public void onLinkClosed(int node) {
+        Instance instance = byNode.get(node);
+        if (instance != null && !stopping) {
+            // No cluster messages reach it any more: stop routing to it; it exits on its own (its link is gone).
+            synchronized (this) {
+                router.removeWorker(node);
             }
         }
     }
 
     @Override
-    public void onLinkClosed(int node) {
-        Worker worker = byNode.get(node);
-        if (worker != null && worker.node == node && !stopping) {
-            // No cluster messages reach it any more: stop routing to it; it exits on its own (its link is gone).
-            synchronized (this) {
-                router.removeWorker(worker.index);
-                worker.ready = false;
-            }
+    public void onStats(int node, int sockets) {
+        Instance instance = byNode.get(node);
+        if (instance != null) {
+            instance.sockets = sockets;
         }
     }
 
-    private void exited(Worker worker, Process process, int node) {
-        byNode.remove(node);
-        relay.forget(node);
-        if (stopping) {
-            return;
-        }
+    private void exited(Instance instance, int exitCode) {
+        byNode.remove(instance.node);
+        relay.forget(instance.node);
+        instance.ready.completeExceptionally(new IllegalStateException("worker " + instance.slot.index + " (pid "
+                + instance.pid() + ") exited with code " + exitCode + " before it was ready"));
         synchronized (this) {
-            if (worker.process != process) {
+            router.removeWorker(instance.node);
+            State was = instance.state;
+            instance.state = State.STOPPED;
+            instance.exited.complete(exitCode);
+            Slot slot = instance.slot;
+            if (stopping || was == State.DRAINING || slot.current != instance || slots.get(slot.index) != slot) {
                 return;
             }
-            router.removeWorker(worker.index);
-            worker.ready = false;
-            worker.process = null;
-            scheduleRestart(worker, process.exitValue(), Long.toString(process.pid()));
+            scheduleRestart(slot, instance, exitCode);
         }
     }
 
-    private synchronized void scheduleRestart(Worker worker, int exitCode, String pid) {
+    private synchronized void scheduleRestart(Slot slot, Instance crashed, int exitCode) {
         long now = System.nanoTime();
         Duration window = config.crashLoop().window();
-        while (!worker.restarts.isEmpty() && now - worker.restarts.peekFirst() > window.toNanos()) {
-            worker.restarts.removeFirst();
+        while (!slot.restarts.isEmpty() && now - slot.restarts.peekFirst() > window.toNanos()) {
+            slot.restarts.removeFirst();
         }
-        if (worker.restarts.size() >= config.crashLoop().maxRestarts()) {
+        if (slot.restarts.size() >= config.crashLoop().maxRestarts()) {
             LOG.errorf("Socket.IO cluster worker %d crashed %d times within %ds: crash loop, it is not restarted",
-                    worker.index, worker.restarts.size() + 1, window.toSeconds());
-            if (!worker.everReady) {
+                    slot.index, slot.restarts.size() + 1, window.toSeconds());
+            slot.crashLoop = true;
+            crashed.state = State.CRASHED;
+            if (!slot.everReady) {
                 firstStart.countDown();
             }
             return;
         }
-        boolean ranLong = worker.startedAt != 0 && now - worker.startedAt >= window.toNanos();
-        worker.consecutiveCrashes = ranLong ? 0 : worker.consecutiveCrashes + 1;
+        boolean ranLong = crashed.startedAt != 0 && now - crashed.startedAt >= window.toNanos();
+        slot.consecutiveCrashes = ranLong ? 0 : slot.consecutiveCrashes + 1;
         long delay = config.restartDelay().toMillis();
-        for (int i = 1; i < worker.consecutiveCrashes && delay < config.restartMaxDelay().toMillis(); i++) {
+        for (int i = 1; i < slot.consecutiveCrashes && delay < config.restartMaxDelay().toMillis(); i++) {
             delay *= 2;
         }
         delay = Math.min(delay, config.restartMaxDelay().toMillis());
-        worker.restarts.addLast(now);
-        LOG.warnf("Socket.IO cluster worker %d (pid %s) exited with code %d; restarting it in %d ms", worker.index, pid,
-                exitCode, delay);
-        timers.schedule(() -> launch(worker), delay, TimeUnit.MILLISECONDS);
+        slot.restarts.addLast(now);
+        slot.restartCount++;
+        crashed.state = State.CRASHED;
+        LOG.warnf("Socket.IO cluster worker %d (pid %s) exited with code %d; restarting it in %d ms", slot.index,
+                crashed.pid(), exitCode, delay);
+        timers.schedule(() -> {
+            synchronized (this) {
+                if (!stopping && slots.get(slot.index) == slot && slot.current == crashed) {
+                    slot.current = launch(slot);
+                }
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    // ---------------------------------------------------------------- operator commands
+
+    /** One row per worker slot. */
+    public synchronized List<WorkerStatus> status() {
+        List<WorkerStatus> rows = new ArrayList<>();
+        long now = System.nanoTime();
+        for (Slot slot : slots.values()) {
+            Instance current = slot.current;
+            State state = slot.crashLoop ? State.CRASHED : current == null ? State.STOPPED : current.state;
+            long pid = current == null || current.process == null ? -1 : current.process.pid();
+            long uptime = current == null || current.readyAt == 0 || state != State.READY ? 0
+                    : TimeUnit.NANOSECONDS.toMillis(now - current.startedAt);
+            ProcessMetrics metrics = pid > 0 && state != State.STOPPED && state != State.CRASHED ? ProcessMetrics.of(pid)
+                    : ProcessMetrics.NONE;
+            rows.add(new WorkerStatus(slot.index, pid, state, uptime, slot.restartCount,
+                    current == null ? 0 : current.sockets, metrics.rssKb(), metrics.cpuMillis()));
+        }
+        return rows;
+    }
+
+    /** The last lines each worker wrote, oldest first. */
+    public synchronized List<String> logs() {
+        List<String> lines = new ArrayList<>();
+        for (Slot slot : slots.values()) {
+            synchronized (slot.lastLines) {
+                lines.addAll(slot.lastLines);
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * Replaces every worker, one at a time: starts a replacement, waits until it serves, stops routing new sessions
+     * to the old one, drains it. A replacement that does not become ready ends the reload; the old worker keeps
+     * serving.
+     */
+    public void reload(Consumer<String> progress) throws Exception {
+        beginReconfiguring();
+        try {
+            for (int index : indexes()) {
+                replace(index, progress);
+            }
+            progress.accept("reloaded " + indexes().size() + " workers");
+        } finally {
+            reconfiguring = false;
+        }
+    }
+
+    /** Replaces one worker the same way as a reload does. */
+    public void restart(int index, Consumer<String> progress) throws Exception {
+        beginReconfiguring();
+        try {
+            if (slotOf(index) == null) {
+                throw new IllegalArgumentException("There is no worker " + index);
+            }
+            replace(index, progress);
+        } finally {
+            reconfiguring = false;
+        }
+    }
+
+    /** Changes the number of workers: new ones are started and awaited; removed ones (the highest) drain. */
+    public void scale(int count, Consumer<String> progress) throws Exception {
+        if (count < 1 || count > 1024) {
+            throw new IllegalArgumentException("A cluster has 1 to 1024 workers; use stop to stop it");
+        }
+        beginReconfiguring();
+        try {
+            List<Instance> started = new ArrayList<>();
+            List<Slot> removed = new ArrayList<>();
+            synchronized (this) {
+                for (int index = slots.size() + 1; index <= count; index++) {
+                    Slot slot = new Slot(index);
+                    slot.everReady = true;
+                    slots.put(index, slot);
+                    slot.current = launch(slot);
+                    started.add(slot.current);
+                    progress.accept("worker " + index + ": starting (pid " + slot.current.pid() + ")");
+                }
+                while (slots.size() > count) {
+                    removed.add(slots.remove(slots.size()));
+                }
+            }
+            for (Instance instance : started) {
+                awaitReady(instance);
+                progress.accept("worker " + instance.slot.index + ": ready");
+            }
+            for (Slot slot : removed) {
+                Instance current = slot.current;
+                if (current != null) {
+                    progress.accept("worker " + slot.index + ": draining (pid " + current.pid() + ")");
+                    drain(current);
+                }
+                progress.accept("worker " + slot.index + ": stopped");
+            }
+            progress.accept("scaled to " + count + " workers");
+        } finally {
+            reconfiguring = false;
+        }
+    }
+
+    /** Stops the cluster as SIGTERM does: the process exits once the workers drained. */
+    public void stop() {
+        Thread stopper = new Thread(() -> System.exit(0), "socketio-cluster-stop");
+        stopper.start();
+    }
+
+    private synchronized void beginReconfiguring() {
+        if (stopping) {
+            throw new IllegalStateException("The cluster is stopping");
+        }
+        if (reconfiguring) {
+            throw new IllegalStateException("Another reload, restart or scale is in progress");
+        }
+        reconfiguring = true;
+    }
+
+    private synchronized List<Integer> indexes() {
+        return new ArrayList<>(slots.keySet());
+    }
+
+    private void replace(int index, Consumer<String> progress) throws Exception {
+        Slot slot = slotOf(index);
+        if (slot == null) {
+            return;
+        }
+        Instance old;
+        Instance replacement;
+        synchronized (this) {
+            old = slot.current;
+            replacement = launch(slot);
+        }
+        progress.accept("worker " + index + ": starting a replacement (pid " + replacement.pid() + ")");
+        try {
+            awaitReady(replacement);
+        } catch (Exception e) {
+            if (replacement.process != null) {
+                replacement.process.destroyForcibly();
+            }
+            throw new IllegalStateException("worker " + index + ": the replacement did not become ready ("
+                    + e.getMessage() + "); the old worker keeps serving", e);
+        }
+        synchronized (this) {
+            slot.current = replacement;
+            slot.crashLoop = false;
+        }
+        progress.accept("worker " + index + ": replacement ready (pid " + replacement.pid() + "), draining pid "
+                + (old == null ? "-" : old.pid()));
+        if (old != null && old.state != State.STOPPED) {
+            drain(old);
+        }
+        progress.accept("worker " + index + ": replaced");
+    }
+
+    private void awaitReady(Instance instance) throws Exception {
+        try {
+            instance.ready.get(config.workerStartTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("not ready within " + config.workerStartTimeout().toMillis() + " ms");
+        }
+    }
+
+    /**
+     * No new handshake or request goes to the worker; it gets a moment to answer what it was sent, then SIGTERM (it
+     * closes its clients, which reconnect elsewhere), then SIGKILL after the drain timeout.
+     */
+    private void drain(Instance instance) throws InterruptedException {
+        synchronized (this) {
+            instance.state = State.DRAINING;
+            router.drainWorker(instance.node);
+        }
+        Process process = instance.process;
+        if (process == null) {
+            return;
+        }
+        Thread.sleep(500);
+        process.destroy();
+        try {
+            instance.exited.get(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warnf("Socket.IO cluster worker %d (pid %d) did not exit within %d ms: killing it",
+                    instance.slot.index, process.pid(), config.drainTimeout().toMillis());
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
     }
 
     // ---------------------------------------------------------------- stopping
@@ -282,7 +537,10 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     private void drainAndExit() {
         stopping = true;
         LOG.info("Socket.IO cluster primary stopping: draining the workers");
-        shutdownWorkers(config.drainTimeout());
+        if (control != null) {
+            control.close();
+        }
+        stopAll(config.drainTimeout());
         try {
             router.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -298,25 +556,27 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     }
 
     /** SIGTERM to every worker, then SIGKILL to those still alive after {@code timeout}. */
-    private void shutdownWorkers(Duration timeout) {
+    private void stopAll(Duration timeout) {
         stopping = true;
-        List<CompletableFuture<Process>> exits = new ArrayList<>();
-        for (Worker worker : workers) {
-            Process process = worker.process;
-            if (process != null && process.isAlive()) {
-                process.destroy();
-                exits.add(process.onExit());
+        List<Process> processes = new ArrayList<>();
+        for (Instance instance : byNode.values()) {
+            if (instance.process != null && instance.process.isAlive()) {
+                processes.add(instance.process);
             }
+        }
+        List<CompletableFuture<Process>> exits = new ArrayList<>();
+        for (Process process : processes) {
+            process.destroy();
+            exits.add(process.onExit());
         }
         try {
             CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(timeout.toMillis(),
                     TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            for (Worker worker : workers) {
-                Process process = worker.process;
-                if (process != null && process.isAlive()) {
-                    LOG.warnf("Socket.IO cluster worker %d (pid %d) did not exit within %d ms: killing it",
-                            worker.index, process.pid(), timeout.toMillis());
+            for (Process process : processes) {
+                if (process.isAlive()) {
+                    LOG.warnf("Socket.IO cluster worker pid %d did not exit within %d ms: killing it", process.pid(),
+                            timeout.toMillis());
                     process.destroyForcibly();
                 }
             }
@@ -335,21 +595,81 @@ public final class ClusterPrimary implements ClusterRelay.Events {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    /** One worker slot: its index stays, its process, node and port change with each launch. */
-    private static final class Worker {
+    /** A worker as the status shows it. */
+    public record WorkerStatus(int index, long pid, State state, long uptimeMillis, int restarts, int sockets,
+            long rssKb, long cpuMillis) {
+    }
+
+    /** Memory and CPU of a process, from {@code /proc} (zero where the system does not tell). */
+    record ProcessMetrics(long rssKb, long cpuMillis) {
+
+        static final ProcessMetrics NONE = new ProcessMetrics(0, 0);
+
+        static ProcessMetrics of(long pid) {
+            long rss = 0;
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        rss = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not on Linux, or the process just exited
+            }
+            long cpu = ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toMillis)
+                    .orElse(0L);
+            return new ProcessMetrics(rss, cpu);
+        }
+    }
+
+    /** A worker's place: its index stays across restarts and reloads; its process (the instance) changes. */
+    private static final class Slot {
 
         final int index;
         final Deque<Long> restarts = new ArrayDeque<>();
-        volatile Process process;
-        volatile int node;
-        volatile int httpPort;
-        volatile boolean ready;
+        final Deque<String> lastLines = new ArrayDeque<>();
+        Instance current;
         boolean everReady;
-        long startedAt;
+        boolean crashLoop;
         int consecutiveCrashes;
+        int restartCount;
 
-        Worker(int index) {
+        Slot(int index) {
             this.index = index;
+        }
+
+        void keep(String line) {
+            synchronized (lastLines) {
+                lastLines.addLast(line);
+                if (lastLines.size() > LOG_LINES_KEPT) {
+                    lastLines.removeFirst();
+                }
+            }
+        }
+    }
+
+    /** One launch of a worker process: its node number, port and process. */
+    private static final class Instance {
+
+        final Slot slot;
+        final int node;
+        final CompletableFuture<Void> ready = new CompletableFuture<>();
+        final CompletableFuture<Integer> exited = new CompletableFuture<>();
+        volatile Process process;
+        volatile State state = State.STARTING;
+        volatile int httpPort;
+        volatile int sockets;
+        volatile long startedAt;
+        volatile long readyAt;
+
+        Instance(Slot slot, int node) {
+            this.slot = slot;
+            this.node = node;
+        }
+
+        String pid() {
+            Process p = process;
+            return p == null ? "-" : Long.toString(p.pid());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.quarkiverse.socketio.runtime.cluster;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -32,7 +33,17 @@ public class ClusterRecorder {
         this.config = config;
     }
 
-    public RuntimeValue<ClusterMembership> startRole(Supplier<Vertx> vertx, LaunchMode launchMode) {
+    public RuntimeValue<ClusterMembership> startRole(Supplier<Vertx> vertx, LaunchMode launchMode,
+            Supplier<String[]> commandLine) {
+        String[] arguments = commandLine.get();
+        if (launchMode == LaunchMode.NORMAL && arguments != null && arguments.length > 0
+                && ClusterControl.CLI_COMMAND.equals(arguments[0])) {
+            int status = ClusterControl.runClient(httpPort(), List.of(arguments).subList(1, arguments.length),
+                    System.out);
+            System.out.flush();
+            // Quarkus' shutdown would wait for a startup that a command never finishes
+            Runtime.getRuntime().halt(status);
+        }
         Optional<WorkerEnvironment> worker = WorkerEnvironment.current();
         if (worker.isPresent()) {
             WorkerLink link = WorkerLink.connect(worker.get(), JOIN_TIMEOUT, () -> Quarkus.asyncExit(1));
@@ -47,9 +58,8 @@ public class ClusterRecorder {
                     + "process", workers, launchMode.getDefaultProfile());
             return new RuntimeValue<>(ClusterMembership.alone());
         }
-        var appConfig = ConfigProvider.getConfig();
-        String host = appConfig.getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
-        int port = appConfig.getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
+        String host = ConfigProvider.getConfig().getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
+        int port = httpPort();
         try {
             new ClusterPrimary(vertx.get(), config.getValue(), workers, host, port).run();
         } catch (InterruptedException e) {
@@ -60,6 +70,10 @@ public class ClusterRecorder {
             throw new IllegalStateException(e.getMessage(), e);
         }
         throw new IllegalStateException("The Socket.IO cluster primary stopped serving");
+    }
+
+    private static int httpPort() {
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
     }
 
     public Supplier<ClusterMembership> membership(RuntimeValue<ClusterMembership> membership) {

@@ -54,6 +54,10 @@ public final class ClusterRelay implements AutoCloseable {
 
         /** A worker's connection ended: its process exited, or it was refused for a bad frame. */
         void onLinkClosed(int node);
+
+        /** A worker reported how many sockets it serves. */
+        default void onStats(int node, int sockets) {
+        }
     }
 
     private final Path directory;
@@ -222,10 +226,14 @@ public final class ClusterRelay implements AutoCloseable {
                         + header.source());
             }
             if (header.kind() == ClusterFrame.Kind.CONTROL) {
-                if (!(ControlMessage.decode(frame) instanceof ControlMessage.Ready)) {
+                ControlMessage message = ControlMessage.decode(frame);
+                if (message instanceof ControlMessage.Ready) {
+                    becameReady();
+                } else if (message instanceof ControlMessage.Stats stats) {
+                    events.onStats(node, stats.sockets());
+                } else {
                     throw new ClusterProtocolException("Worker node " + node + " sent an unexpected control frame");
                 }
-                becameReady();
                 return;
             }
             forward(this, frame, header);

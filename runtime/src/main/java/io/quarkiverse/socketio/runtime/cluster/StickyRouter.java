@@ -191,8 +191,22 @@ public final class StickyRouter {
         return true;
     }
 
+    /**
+     * Stops sending new handshakes and plain requests to a worker, while the requests of the sessions it owns still
+     * reach it (it is about to close them, its clients then reconnect to the others).
+     */
+    public synchronized boolean drainWorker(int index) {
+        Worker worker = workers.get(index);
+        if (worker == null) {
+            return false;
+        }
+        worker.draining = true;
+        rebuildRing();
+        return true;
+    }
+
     private void rebuildRing() {
-        Worker[] r = workers.values().toArray(new Worker[0]);
+        Worker[] r = workers.values().stream().filter(w -> !w.draining).toArray(Worker[]::new);
         Arrays.sort(r, (a, b) -> Integer.compare(a.index, b.index));
         ring = r;
     }
@@ -773,6 +787,7 @@ public final class StickyRouter {
         final WebSocketClient ws;
         final AtomicInteger load = new AtomicInteger();
         volatile boolean removed;
+        volatile boolean draining;
 
         Worker(int index, SocketAddress address, Vertx vertx, RouterOptions options) {
             this.index = index;

@@ -80,6 +80,11 @@ public final class WorkerLink implements ClusterLink {
         channel.write(ControlMessage.frame(new ControlMessage.Ready(), self(), ClusterFrame.RELAY));
     }
 
+    /** Tells the primary how many sockets this worker serves. */
+    public void stats(int sockets) {
+        channel.write(ControlMessage.frame(new ControlMessage.Stats(sockets), self(), ClusterFrame.RELAY));
+    }
+
     /** The worker's index, 1 to the number of workers. */
     public int workerIndex() {
         return environment.index();

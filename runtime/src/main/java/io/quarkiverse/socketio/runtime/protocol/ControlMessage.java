@@ -17,6 +17,7 @@ import java.util.TreeSet;
  *   3 READY      worker -> primary: the worker serves HTTP; the other nodes are told it joined
  *   4 JOINED     primary -> worker: u16 a node that joined
  *   5 LEFT       primary -> worker: u16 a node that left (its process exited or its link closed)
+ *   6 STATS      worker -> primary: u32 the Socket.IO sockets it serves (sent every second once ready)
  * </pre>
  */
 public sealed interface ControlMessage {
@@ -41,6 +42,10 @@ public sealed interface ControlMessage {
     record NodeLeft(int node) implements ControlMessage {
     }
 
+    /** What a worker serves now. */
+    record Stats(int sockets) implements ControlMessage {
+    }
+
     /** This message in a frame from {@code source} to {@code target}. */
     static byte[] frame(ControlMessage message, int source, int target) {
         byte[] body;
@@ -59,6 +64,9 @@ public sealed interface ControlMessage {
             }
         } else if (message instanceof Ready) {
             body = new byte[] { 3 };
+        } else if (message instanceof Stats stats) {
+            body = new byte[] { 6, (byte) (stats.sockets() >>> 24), (byte) (stats.sockets() >>> 16),
+                    (byte) (stats.sockets() >>> 8), (byte) stats.sockets() };
         } else if (message instanceof NodeJoined joined) {
             body = nodeBody(4, joined.node());
         } else {
@@ -110,6 +118,10 @@ public sealed interface ControlMessage {
                 int node = getShort(frame, at + 1);
                 return op == 4 ? new NodeJoined(node) : new NodeLeft(node);
             }
+            case 6:
+                expect(length == 5, "STATS carries one 32-bit count");
+                return new Stats(((frame[at + 1] & 0xFF) << 24) | ((frame[at + 2] & 0xFF) << 16)
+                        | ((frame[at + 3] & 0xFF) << 8) | (frame[at + 4] & 0xFF));
             default:
                 throw new ClusterProtocolException("Unknown control message " + op);
         }

@@ -98,6 +98,15 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
         adapterFactory.close();
     }
 
+    /** The sockets connected to this process, over every namespace. */
+    public int localSocketCount() {
+        int count = 0;
+        for (NamespaceImpl namespace : namespaces.values()) {
+            count += namespace.localSockets().size();
+        }
+        return count;
+    }
+
     Vertx vertx() {
         return vertx;
     }

@@ -1,0 +1,39 @@
+package io.quarkiverse.socketio.runtime.cluster;
+
+import jakarta.enterprise.event.ObservesAsync;
+import jakarta.inject.Singleton;
+
+import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
+import io.quarkus.vertx.http.HttpServerStart;
+import io.vertx.core.Vertx;
+
+/**
+ * What a worker tells its primary: that it serves, once its HTTP server listens, then every second how many sockets
+ * it serves (the primary's status shows it). Nothing in a process that is not a worker.
+ */
+@Singleton
+public class WorkerReporter {
+
+    static final long STATS_PERIOD_MS = 1000;
+
+    private final ClusterMembership membership;
+    private final SocketIOServerImpl server;
+    private final Vertx vertx;
+    private boolean started;
+
+    WorkerReporter(ClusterMembership membership, SocketIOServerImpl server, Vertx vertx) {
+        this.membership = membership;
+        this.server = server;
+        this.vertx = vertx;
+    }
+
+    synchronized void httpStarted(@ObservesAsync HttpServerStart event) {
+        if (!membership.isWorker() || started) {
+            return;
+        }
+        started = true;
+        membership.httpReady();
+        membership.reportSockets(server.localSocketCount());
+        vertx.setPeriodic(STATS_PERIOD_MS, id -> membership.reportSockets(server.localSocketCount()));
+    }
+}
