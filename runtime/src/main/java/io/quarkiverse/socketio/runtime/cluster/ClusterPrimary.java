@@ -25,10 +25,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.SocketAddress;
 
 /**
@@ -74,6 +76,7 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     private ClusterRelay relay;
     private StickyRouter router;
     private ClusterControl control;
+    private HttpServer management;
     private int nextNode = 1;
     private volatile boolean stopping;
     private volatile boolean reconfiguring;
@@ -148,6 +151,8 @@ public final class ClusterPrimary implements ClusterRelay.Events {
         try {
             router.listen(host, port).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             control = ClusterControl.listen(ClusterControl.directory(port), this);
+            management = ClusterManagement.listen(vertx, ConfigProvider.getConfig(), this, config.managementActions())
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             abort(drain);
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -173,7 +178,23 @@ public final class ClusterPrimary implements ClusterRelay.Events {
         if (control != null) {
             control.close();
         }
+        if (management != null) {
+            management.close();
+        }
         timers.shutdownNow();
+    }
+
+    /** How many workers are ready, and how many there should be. */
+    public synchronized Readiness readiness() {
+        return new Readiness(readyCount(), slots.size());
+    }
+
+    /** The workers that serve, out of the desired number. */
+    public record Readiness(int ready, int desired) {
+
+        public boolean complete() {
+            return desired > 0 && ready == desired;
+        }
     }
 
     private synchronized int readyCount() {
@@ -539,6 +560,9 @@ public final class ClusterPrimary implements ClusterRelay.Events {
         LOG.info("Socket.IO cluster primary stopping: draining the workers");
         if (control != null) {
             control.close();
+        }
+        if (management != null) {
+            management.close();
         }
         stopAll(config.drainTimeout());
         try {

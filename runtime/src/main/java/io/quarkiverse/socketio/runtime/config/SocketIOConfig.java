@@ -165,6 +165,15 @@ public interface SocketIOConfig {
          */
         @WithDefault("30s")
         Duration drainTimeout();
+
+        /**
+         * Whether the primary's management endpoints may change the cluster ({@code POST} to
+         * {@code <management root>/socketio/reload}, {@code scale}, {@code restart}, {@code stop}). The primary serves
+         * its status and health on Quarkus's management interface when {@code quarkus.management.enabled} is true;
+         * the endpoints that change state answer 403 unless this is true too.
+         */
+        @WithDefault("false")
+        boolean managementActions();
     }
 
     interface CrashLoop {

@@ -1,0 +1,149 @@
+package io.quarkiverse.socketio.runtime.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.Json;
+
+/**
+ * The primary's endpoints on Quarkus's management interface ({@code quarkus.management.enabled}, its host, port and
+ * root path), since the application's own management endpoints run in the workers only:
+ * <ul>
+ * <li>{@code GET <root>/health/live}: up while the primary runs;</li>
+ * <li>{@code GET <root>/health/ready} (and {@code <root>/health}): up when every desired worker is ready, down (503)
+ * while one is starting, draining or in a crash loop; in the SmallRye Health JSON shape;</li>
+ * <li>{@code GET <root>/socketio/status}: the workers, as {@code socketio status --json};</li>
+ * <li>{@code POST <root>/socketio/reload}, {@code .../restart?worker=N}, {@code .../scale?workers=N},
+ * {@code .../stop}: the operator commands, refused (403) unless
+ * {@code quarkus.socketio.cluster.management-actions=true}.</li>
+ * </ul>
+ */
+final class ClusterManagement {
+
+    private static final Logger LOG = Logger.getLogger(ClusterManagement.class);
+
+    private ClusterManagement() {
+    }
+
+    /** Serves the endpoints when the management interface is enabled; completes with the server, or null. */
+    static Future<HttpServer> listen(Vertx vertx, Config config, ClusterPrimary primary, boolean actionsEnabled) {
+        if (!config.getOptionalValue("quarkus.management.enabled", Boolean.class).orElse(false)) {
+            return Future.succeededFuture();
+        }
+        String host = config.getOptionalValue("quarkus.management.host", String.class).orElse("0.0.0.0");
+        int port = config.getOptionalValue("quarkus.management.port", Integer.class).orElse(9000);
+        String root = config.getOptionalValue("quarkus.management.root-path", String.class).orElse("/q");
+        String prefix = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+        return vertx.createHttpServer()
+                .requestHandler(request -> handle(vertx, request, prefix, primary, actionsEnabled))
+                .listen(port, host)
+                .onSuccess(server -> LOG.infof("Socket.IO cluster management endpoints on http://%s:%d%s/socketio",
+                        host, server.actualPort(), prefix));
+    }
+
+    private static void handle(Vertx vertx, HttpServerRequest request, String prefix, ClusterPrimary primary,
+            boolean actionsEnabled) {
+        String path = request.path();
+        if (!path.startsWith(prefix + "/")) {
+            json(request, 404, Map.of("error", "not found"));
+            return;
+        }
+        String endpoint = path.substring(prefix.length());
+        switch (endpoint) {
+            case "/health/live":
+                health(request, true, Map.of());
+                return;
+            case "/health":
+            case "/health/ready": {
+                ClusterPrimary.Readiness readiness = primary.readiness();
+                health(request, readiness.complete(), Map.of("desired", readiness.desired(), "ready",
+                        readiness.ready()));
+                return;
+            }
+            case "/socketio/status":
+                if (request.method() != HttpMethod.GET) {
+                    json(request, 405, Map.of("error", "use GET"));
+                    return;
+                }
+                // the status reads /proc: off the event loop
+                vertx.executeBlocking(primary::status, false).onComplete(status -> json(request, 200,
+                        status.succeeded() ? status.result() : Map.of("error", status.cause().getMessage())));
+                return;
+            case "/socketio/reload":
+            case "/socketio/restart":
+            case "/socketio/scale":
+            case "/socketio/stop":
+                action(vertx, request, endpoint.substring("/socketio/".length()), primary, actionsEnabled);
+                return;
+            default:
+                json(request, 404, Map.of("error", "not found"));
+        }
+    }
+
+    private static void action(Vertx vertx, HttpServerRequest request, String action, ClusterPrimary primary,
+            boolean actionsEnabled) {
+        if (request.method() != HttpMethod.POST) {
+            json(request, 405, Map.of("error", "use POST"));
+            return;
+        }
+        if (!actionsEnabled) {
+            json(request, 403, Map.of("error", "the management actions are off: set "
+                    + "quarkus.socketio.cluster.management-actions=true to enable them"));
+            return;
+        }
+        List<String> progress = new CopyOnWriteArrayList<>();
+        vertx.<String> executeBlocking(() -> {
+            switch (action) {
+                case "reload":
+                    primary.reload(progress::add);
+                    return "reloaded";
+                case "restart":
+                    primary.restart(number(request, "worker"), progress::add);
+                    return "restarted";
+                case "scale":
+                    int count = number(request, "workers");
+                    primary.scale(count, progress::add);
+                    return "scaled to " + count;
+                default:
+                    primary.stop();
+                    return "stopping";
+            }
+        }, false).onComplete(result -> {
+            if (result.succeeded()) {
+                json(request, 200, Map.of("result", result.result(), "progress", new ArrayList<>(progress)));
+            } else {
+                json(request, 409, Map.of("error", String.valueOf(result.cause().getMessage()), "progress",
+                        new ArrayList<>(progress)));
+            }
+        });
+    }
+
+    private static int number(HttpServerRequest request, String parameter) {
+        try {
+            return Integer.parseInt(request.getParam(parameter));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the query parameter " + parameter + " must be a number");
+        }
+    }
+
+    private static void health(HttpServerRequest request, boolean up, Map<String, Object> data) {
+        String status = up ? "UP" : "DOWN";
+        json(request, up ? 200 : 503, Map.of("status", status, "checks",
+                List.of(Map.of("name", "Socket.IO cluster", "status", status, "data", data))));
+    }
+
+    private static void json(HttpServerRequest request, int status, Object body) {
+        request.response().setStatusCode(status).putHeader("content-type", "application/json")
+                .end(Json.encode(body));
+    }
+}
