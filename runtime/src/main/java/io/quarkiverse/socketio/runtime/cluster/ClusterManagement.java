@@ -23,6 +23,7 @@ import io.vertx.core.json.Json;
  * <li>{@code GET <root>/health/ready} (and {@code <root>/health}): up when every desired worker is ready, down (503)
  * while one is starting, draining or in a crash loop; in the SmallRye Health JSON shape;</li>
  * <li>{@code GET <root>/socketio/status}: the workers, as {@code socketio status --json};</li>
+ * <li>{@code GET <root>/socketio/metrics}: the cluster's gauges and counters in the Prometheus text format;</li>
  * <li>{@code POST <root>/socketio/reload}, {@code .../restart?worker=N}, {@code .../scale?workers=N},
  * {@code .../stop}: the operator commands, refused (403) unless
  * {@code quarkus.socketio.cluster.management-actions=true}.</li>
@@ -79,6 +80,11 @@ final class ClusterManagement {
                 vertx.executeBlocking(primary::status, false).onComplete(status -> json(request, 200,
                         status.succeeded() ? status.result() : Map.of("error", status.cause().getMessage())));
                 return;
+            case "/socketio/metrics":
+                vertx.executeBlocking(() -> metrics(primary), false).onComplete(text -> request.response()
+                        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                        .end(text.succeeded() ? text.result() : "# " + text.cause().getMessage() + "\n"));
+                return;
             case "/socketio/reload":
             case "/socketio/restart":
             case "/socketio/scale":
@@ -126,6 +132,45 @@ final class ClusterManagement {
                         new ArrayList<>(progress)));
             }
         });
+    }
+
+    /** Prometheus text: per worker sockets, restarts, memory and CPU; readiness; the relay's traffic. */
+    static String metrics(ClusterPrimary primary) {
+        StringBuilder text = new StringBuilder();
+        ClusterPrimary.Readiness readiness = primary.readiness();
+        gauge(text, "socketio_cluster_workers_desired", "Worker processes the primary keeps", readiness.desired());
+        gauge(text, "socketio_cluster_workers_ready", "Worker processes that serve", readiness.ready());
+        List<ClusterPrimary.WorkerStatus> workers = primary.status();
+        family(text, "socketio_cluster_worker_sockets", "gauge", "Socket.IO sockets a worker serves");
+        workers.forEach(w -> sample(text, "socketio_cluster_worker_sockets", w.index(), w.sockets()));
+        family(text, "socketio_cluster_worker_restarts_total", "counter", "Restarts of a worker after it exited");
+        workers.forEach(w -> sample(text, "socketio_cluster_worker_restarts_total", w.index(), w.restarts()));
+        family(text, "socketio_cluster_worker_resident_memory_bytes", "gauge", "Resident memory of a worker");
+        workers.forEach(w -> sample(text, "socketio_cluster_worker_resident_memory_bytes", w.index(),
+                w.rssKb() * 1024));
+        family(text, "socketio_cluster_worker_cpu_seconds_total", "counter", "CPU time of a worker process");
+        workers.forEach(w -> sample(text, "socketio_cluster_worker_cpu_seconds_total", w.index(),
+                w.cpuMillis() / 1000.0));
+        long[] traffic = primary.relayTraffic();
+        family(text, "socketio_cluster_relay_frames_total", "counter", "Cluster frames the relay delivered");
+        text.append("socketio_cluster_relay_frames_total ").append(traffic[0]).append('\n');
+        family(text, "socketio_cluster_relay_bytes_total", "counter", "Bytes of the cluster frames delivered");
+        text.append("socketio_cluster_relay_bytes_total ").append(traffic[1]).append('\n');
+        return text.toString();
+    }
+
+    private static void gauge(StringBuilder text, String name, String help, long value) {
+        family(text, name, "gauge", help);
+        text.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void family(StringBuilder text, String name, String type, String help) {
+        text.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        text.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static void sample(StringBuilder text, String name, int worker, Number value) {
+        text.append(name).append("{worker=\"").append(worker).append("\"} ").append(value).append('\n');
     }
 
     private static int number(HttpServerRequest request, String parameter) {

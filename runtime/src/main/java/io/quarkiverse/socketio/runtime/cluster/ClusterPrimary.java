@@ -184,6 +184,11 @@ public final class ClusterPrimary implements ClusterRelay.Events {
         timers.shutdownNow();
     }
 
+    /** The relay's frame deliveries and their bytes since the primary started. */
+    public long[] relayTraffic() {
+        return new long[] { relay.forwardedFrames(), relay.forwardedBytes() };
+    }
+
     /** How many workers are ready, and how many there should be. */
     public synchronized Readiness readiness() {
         return new Readiness(readyCount(), slots.size());

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.jboss.logging.Logger;
@@ -73,6 +74,8 @@ public final class ClusterRelay implements AutoCloseable {
     private final Set<Integer> ready = ConcurrentHashMap.newKeySet();
     /** Forwarding shares it; a node joining or leaving takes it alone, so the event follows every frame before. */
     private final ReentrantReadWriteLock membership = new ReentrantReadWriteLock();
+    private final LongAdder forwardedFrames = new LongAdder();
+    private final LongAdder forwardedBytes = new LongAdder();
     private volatile boolean closed;
 
     private ClusterRelay(Path directory, byte[] secret, Events events) throws IOException {
@@ -125,6 +128,16 @@ public final class ClusterRelay implements AutoCloseable {
         if (connection != null) {
             connection.channel.close();
         }
+    }
+
+    /** How many frame deliveries the relay made (a frame to all counts once per receiver). */
+    public long forwardedFrames() {
+        return forwardedFrames.sum();
+    }
+
+    /** The bytes of those deliveries. */
+    public long forwardedBytes() {
+        return forwardedBytes.sum();
     }
 
     /** The nodes that serve. */
@@ -182,17 +195,24 @@ public final class ClusterRelay implements AutoCloseable {
                 for (Integer node : ready) {
                     Connection to = connections.get(node);
                     if (to != null && to != from) {
-                        to.channel.write(frame);
+                        deliver(to, frame);
                     }
                 }
             } else {
                 Connection to = connections.get(header.target());
                 if (to != null) {
-                    to.channel.write(frame);
+                    deliver(to, frame);
                 }
             }
         } finally {
             membership.readLock().unlock();
+        }
+    }
+
+    private void deliver(Connection to, byte[] frame) {
+        if (to.channel.write(frame)) {
+            forwardedFrames.increment();
+            forwardedBytes.add(frame.length);
         }
     }
 
