@@ -1,9 +1,12 @@
 package io.quarkiverse.socketio.runtime.cluster;
 
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -19,6 +22,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,6 +65,12 @@ public final class ClusterPrimary implements ClusterRelay.Events {
 
     private static final Logger LOG = Logger.getLogger(ClusterPrimary.class);
     private static final int LOG_LINES_KEPT = 200;
+    /**
+     * The primary's standard output, opened on its own: the logging shutdown of the primary's JVM closes what
+     * {@code System.out} writes to, while the workers' last lines (their shutdown) still come in.
+     */
+    private static final PrintStream WORKER_OUTPUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
+            StandardCharsets.UTF_8);
 
     private final Vertx vertx;
     private final SocketIOConfig.Cluster config;
@@ -71,6 +81,8 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     /** index -> slot; guarded by this */
     private final Map<Integer, Slot> slots = new TreeMap<>();
     private final Map<Integer, Instance> byNode = new ConcurrentHashMap<>();
+    /** The threads printing the workers' output: the primary's last lines wait for theirs. */
+    private final List<Thread> outputThreads = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timers;
     private final CountDownLatch firstStart;
     private ClusterRelay relay;
@@ -251,21 +263,34 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     /** Prints each line of a worker with its index, and keeps the last ones for the logs command. */
     private void pipeOutput(int index, InputStream output) {
         Thread thread = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8));
+            int interrupted = 0;
+            while (true) {
                 String line;
-                while ((line = lines.readLine()) != null) {
-                    String prefixed = "[worker " + index + "] " + line;
-                    System.out.println(prefixed);
-                    Slot slot = slotOf(index);
-                    if (slot != null) {
-                        slot.keep(prefixed);
+                try {
+                    line = lines.readLine();
+                } catch (IOException e) {
+                    // When the worker exits, the JDK moves what is left in the pipe into the same stream and fails
+                    // the read in progress ("Stream closed"): read on, up to the end of the worker's last lines.
+                    if (++interrupted > 3) {
+                        break;
                     }
+                    continue;
                 }
-            } catch (IOException e) {
-                // the worker exited
+                if (line == null) {
+                    break;
+                }
+                String prefixed = "[worker " + index + "] " + line;
+                WORKER_OUTPUT.println(prefixed);
+                Slot slot = slotOf(index);
+                if (slot != null) {
+                    slot.keep(prefixed);
+                }
             }
+            outputThreads.remove(Thread.currentThread());
         }, "socketio-cluster-worker-" + index + "-output");
         thread.setDaemon(true);
+        outputThreads.add(thread);
         thread.start();
     }
 
@@ -315,6 +340,8 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     }
 
     private void exited(Instance instance, int exitCode) {
+        LOG.debugf("Socket.IO cluster worker %s (pid %s) exited with code %s", (Object) instance.slot.index,
+                instance.pid(), exitCode);
         byNode.remove(instance.node);
         relay.forget(instance.node);
         instance.ready.completeExceptionally(new IllegalStateException("worker " + instance.slot.index + " (pid "
@@ -570,6 +597,13 @@ public final class ClusterPrimary implements ClusterRelay.Events {
             management.close();
         }
         stopAll(config.drainTimeout());
+        for (Thread output : outputThreads) {
+            try {
+                output.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             router.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -580,6 +614,7 @@ public final class ClusterPrimary implements ClusterRelay.Events {
         LOG.info("Socket.IO cluster primary stopped");
         System.out.flush();
         System.err.flush();
+        WORKER_OUTPUT.flush();
         // The JVM is already shutting down; Quarkus' own hook waits for the startup the primary never finished.
         Runtime.getRuntime().halt(0);
     }
@@ -598,6 +633,7 @@ public final class ClusterPrimary implements ClusterRelay.Events {
             process.destroy();
             exits.add(process.onExit());
         }
+        LOG.debugf("Sent SIGTERM to %d workers", processes.size());
         try {
             CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(timeout.toMillis(),
                     TimeUnit.MILLISECONDS);

@@ -179,7 +179,7 @@ public final class ClusterRelay implements AutoCloseable {
             Connection connection = new Connection(new FrameChannel(socket, "socketio-cluster-relay"));
             connection.channel.start(connection::onFrame, connection::onClosed);
             timers.schedule(() -> {
-                if (connection.node == 0) {
+                if (connection.node == 0 && connection.channel.isOpen()) {
                     LOG.warn("Refused a connection to the cluster IPC channel: no HELLO within " + HELLO_TIMEOUT_MS
                             + " ms");
                     connection.channel.close();

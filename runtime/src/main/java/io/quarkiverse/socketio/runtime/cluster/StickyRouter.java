@@ -681,14 +681,20 @@ public final class StickyRouter {
         }
 
         void start() {
-            front.frameHandler(this::fromClient);
-            back.frameHandler(this::fromWorker);
-            front.closeHandler(v -> closed(front, back));
-            back.closeHandler(v -> closed(back, front));
-            front.exceptionHandler(t -> LOG.debugf("Router: client WebSocket error: %s", t.toString()));
-            back.exceptionHandler(t -> LOG.debugf("Router: worker WebSocket error: %s", t.toString()));
-            front.resume();
-            back.resume();
+            try {
+                front.frameHandler(this::fromClient);
+                back.frameHandler(this::fromWorker);
+                front.closeHandler(v -> closed(front, back));
+                back.closeHandler(v -> closed(back, front));
+                front.exceptionHandler(t -> LOG.debugf("Router: client WebSocket error: %s", t.toString()));
+                back.exceptionHandler(t -> LOG.debugf("Router: worker WebSocket error: %s", t.toString()));
+                front.resume();
+                back.resume();
+            } catch (IllegalStateException e) {
+                // one side closed while the pipe was being set up (a client that gave up): end both
+                LOG.debugf("Router: a WebSocket closed before its pipe started: %s", e.getMessage());
+                closed(front.isClosed() ? front : back, front.isClosed() ? back : front);
+            }
         }
 
         private void fromClient(WebSocketFrame frame) {

@@ -131,7 +131,12 @@ public final class WorkerLink implements ClusterLink {
         if (header.kind() == ClusterFrame.Kind.ADAPTER) {
             Listener current = listener;
             if (current != null) {
-                current.onFrame(frame);
+                try {
+                    current.onFrame(frame);
+                } catch (RuntimeException e) {
+                    // the adapter's failure, not the link's: the link stays up
+                    LOG.errorf(e, "Worker %d could not take a cluster frame", environment.index());
+                }
             }
             return;
         }

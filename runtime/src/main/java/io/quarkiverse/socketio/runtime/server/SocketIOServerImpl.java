@@ -44,6 +44,9 @@ import io.vertx.ext.web.RoutingContext;
 @Singleton
 public class SocketIOServerImpl extends SelectionDelegate implements SocketIOServer {
 
+    /** How long a stopping server waits for its sessions to close. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
+
     private final Vertx vertx;
     private final SocketIOConfig config;
     private final JsonArgs json;
@@ -95,6 +98,17 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
 
     void stop(@Observes ShutdownEvent event) {
         engine.close();
+        // The sessions close on their event loops (a held poll gets its close packet): give them a moment before the
+        // HTTP server goes away with the answers.
+        long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+        while (engine.sessionCount() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         adapterFactory.close();
     }
 

@@ -1,0 +1,159 @@
+package io.quarkiverse.socketio.it.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Supervision of the packaged two-worker cluster: a worker killed with SIGKILL is not waited for and comes back; then
+ * SIGTERM to the primary drains the whole cluster. One cluster, in this order (the last test stops it).
+ */
+@Tag("cluster")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterSupervisionIT {
+
+    private static final int VICTIM = 2;
+    private static final int SURVIVOR = 1;
+
+    private PackagedCluster cluster;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        cluster = PackagedCluster.start("ClusterSupervisionIT", "-Dquarkus.socketio.cluster.restart-delay=200ms");
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /**
+     * Worker 2 is stopped with SIGSTOP (alive, its IPC link open, answering nothing) so that a fetchSockets started
+     * from worker 1 is pending on it; SIGKILL to worker 2 must then complete that fetch at once, with worker 1's
+     * sockets, well before the 5 s requests-timeout. Worker 2 is restarted, its clients reconnect, serverCount is 2
+     * again.
+     */
+    @Test
+    @Order(1)
+    void killedWorkerIsNotWaitedForAndIsRestarted() throws Exception {
+        long victimPid = cluster.awaitWorkersReady(2, Duration.ofSeconds(30)).get(VICTIM);
+        try (NodeScript script = NodeScript.start("cluster-failover", cluster.uri(), "{\"clients\":12}",
+                "ClusterSupervisionIT")) {
+            JsonNode connected = script.awaitPhase("connected", Duration.ofSeconds(30));
+            Map<String, String> survivorSockets = new HashMap<>();
+            Set<Integer> workers = new HashSet<>();
+            for (JsonNode c : connected.path("clients")) {
+                workers.add(c.path("worker").asInt());
+                if (c.path("worker").asInt() == SURVIVOR) {
+                    survivorSockets.put(c.path("id").asText(), c.path("name").asText());
+                }
+            }
+            assertEquals(Set.of(1, 2), workers, "clients on both workers: " + connected);
+
+            PackagedCluster.sigstop(victimPid);
+            script.send("fetch " + SURVIVOR);
+            script.awaitPhase("fetch-started", Duration.ofSeconds(10));
+            // worker 2 cannot answer: the fetch must still be waiting for it (it is alive, so it is waited for)
+            Thread.sleep(700);
+            assertFalse(script.hasPhase("fetched"),
+                    "fetchSockets completed while a live worker had not answered" + script.describe());
+
+            long killedAt = System.nanoTime();
+            PackagedCluster.kill9(victimPid);
+            JsonNode fetched = script.awaitPhase("fetched", Duration.ofSeconds(10));
+            long afterKillMs = (System.nanoTime() - killedAt) / 1_000_000;
+            assertTrue(fetched.path("error").isMissingNode(), "the fetch failed: " + fetched);
+            assertTrue(afterKillMs < 2500, "the pending fetch completed " + afterKillMs + " ms after the kill, "
+                    + "expected well under the 5 s requests-timeout: " + fetched);
+            Map<String, String> got = new HashMap<>();
+            for (JsonNode s : fetched.path("sockets")) {
+                got.put(s.path("id").asText(), s.path("name").asText());
+                assertEquals(SURVIVOR, s.path("worker").asInt(), "only the survivor's sockets: " + fetched);
+            }
+            assertEquals(survivorSockets, got, "the survivor's sockets, all of them: " + fetched);
+
+            PackagedCluster.Line exited = cluster.awaitLine(PackagedCluster.EXITED,
+                    m -> m.group(1).equals(Integer.toString(VICTIM)) && Long.parseLong(m.group(2)) == victimPid,
+                    Duration.ofSeconds(10));
+            assertEquals("137", exited.group(3), "SIGKILL: exit code 128 + 9" + cluster.describe());
+            assertTrue(exited.text().contains("WARN"), "logged at WARN: " + exited.text());
+            PackagedCluster.Line restarted = cluster.awaitLine(PackagedCluster.READY,
+                    m -> m.group(1).equals(Integer.toString(VICTIM)) && Long.parseLong(m.group(2)) != victimPid,
+                    Duration.ofSeconds(60));
+            long newPid = restarted.number(2);
+            assertNotEquals(victimPid, newPid);
+            assertFalse(PackagedCluster.alive(victimPid), "the killed worker is gone");
+            assertTrue(cluster.isAlive(), "the primary stays up" + cluster.describe());
+
+            script.send("recovered " + VICTIM);
+            Recovery.assertRecovered(script.result(Duration.ofSeconds(60)), VICTIM, newPid, cluster);
+        } finally {
+            // whatever failed above, no stopped worker is left behind for the next test
+            if (PackagedCluster.alive(victimPid)) {
+                ProcessHandle.of(victimPid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /**
+     * SIGTERM to the primary: the workers close their clients (which see a disconnect), every worker exits, the
+     * primary logs that it stopped and exits with status 0.
+     */
+    @Test
+    @Order(2)
+    void sigtermDrainsTheClusterAndExitsWithZero() throws Exception {
+        cluster.awaitWorkersReady(2, Duration.ofSeconds(60));
+        try (NodeScript script = NodeScript.start("cluster-drain", cluster.uri(), "{\"clients\":8,\"waitMs\":45000}",
+                "ClusterSupervisionIT")) {
+            JsonNode connected = script.awaitPhase("connected", Duration.ofSeconds(30));
+            Set<Integer> workers = new HashSet<>();
+            connected.path("clients").forEach(c -> workers.add(c.path("worker").asInt()));
+            assertEquals(Set.of(1, 2), workers, "clients on both workers: " + connected);
+            Set<Long> workerPids = cluster.allWorkerPids();
+            assertTrue(workerPids.size() >= 2, "worker pids " + workerPids);
+
+            int status = cluster.stop(Duration.ofSeconds(60));
+            assertEquals(0, status, "exit status of the primary after SIGTERM" + cluster.describe());
+            assertFalse(cluster.matches(PackagedCluster.STOPPED).isEmpty(),
+                    "the primary says it stopped" + cluster.describe());
+            for (long pid : workerPids) {
+                assertFalse(PackagedCluster.alive(pid), "worker " + pid + " exited" + cluster.describe());
+            }
+
+            JsonNode r = script.result(Duration.ofSeconds(60));
+            for (JsonNode c : r.path("clients")) {
+                assertTrue(c.path("disconnected").asBoolean(), c.path("name") + " (" + c.path("transport")
+                        + ", worker " + c.path("worker") + ") saw a disconnect: " + r.toPrettyString());
+            }
+            assertEquals(List.of("polling", "websocket"), transports(r), "both transports were drained: " + r);
+        }
+    }
+
+    private static List<String> transports(JsonNode r) {
+        Set<String> set = new java.util.TreeSet<>();
+        r.path("clients").forEach(c -> set.add(c.path("transport").asText()));
+        return List.copyOf(set);
+    }
+}
