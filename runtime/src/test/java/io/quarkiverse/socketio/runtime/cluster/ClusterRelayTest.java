@@ -85,14 +85,13 @@ class ClusterRelayTest {
         Recorder one = new Recorder();
         Recorder two = new Recorder();
         Recorder three = new Recorder();
-        WorkerLink link1 = join(1, one);
-        WorkerLink link2 = join(2, two);
+        WorkerLink[] links = twoReadyWorkers(one, two);
+        WorkerLink link1 = links[0];
+        WorkerLink link2 = links[1];
+        assertEquals(Set.of(2), link1.liveNodes());
+        assertEquals(Set.of(1), link2.liveNodes());
         WorkerLink link3 = join(3, three);
-        link1.ready();
-        link2.ready();
-        awaitTrue(() -> link1.liveNodes().equals(Set.of(2)) && link2.liveNodes().equals(Set.of(1)),
-                "workers 1 and 2 know each other");
-        assertEquals(Set.of(1, 2), link3.liveNodes(), "a worker that joined late learns who serves from WELCOME");
+        assertEquals(Set.of(1, 2), link3.liveNodes(), "a worker that joins late learns who serves from WELCOME");
 
         // to all: every other ready node gets the very bytes; node 3 is not ready yet
         byte[] toAll = ClusterFrame.encode(ClusterFrame.Kind.ADAPTER, 1, ClusterFrame.ALL,
@@ -116,15 +115,23 @@ class ClusterRelayTest {
         link3.close();
     }
 
-    @Test
-    void garbageFromAWorkerClosesOnlyItsLink() throws Exception {
-        Recorder one = new Recorder();
-        Recorder two = new Recorder();
+    /** Workers 1 and 2, ready, each knowing the other. */
+    WorkerLink[] twoReadyWorkers(Recorder one, Recorder two) throws InterruptedException {
         WorkerLink link1 = join(1, one);
         WorkerLink link2 = join(2, two);
         link1.ready();
         link2.ready();
-        awaitTrue(() -> link2.liveNodes().contains(1), "worker 2 knows worker 1");
+        awaitTrue(() -> link1.liveNodes().contains(2) && link2.liveNodes().contains(1), "workers 1 and 2 serve");
+        return new WorkerLink[] { link1, link2 };
+    }
+
+    @Test
+    void garbageFromAWorkerClosesOnlyItsLink() throws Exception {
+        Recorder one = new Recorder();
+        Recorder two = new Recorder();
+        WorkerLink[] links = twoReadyWorkers(one, two);
+        WorkerLink link1 = links[0];
+        WorkerLink link2 = links[1];
 
         byte[] garbage = ClusterFrame.encode(ClusterFrame.Kind.ADAPTER, 1, ClusterFrame.ALL, new byte[] { 1, 2, 3 });
         garbage[4] = 99; // version
@@ -142,13 +149,10 @@ class ClusterRelayTest {
 
     @Test
     void aWorkerMayNotSpeakForAnotherNode() throws Exception {
-        Recorder one = new Recorder();
         Recorder two = new Recorder();
-        WorkerLink link1 = join(1, one);
-        WorkerLink link2 = join(2, two);
-        link1.ready();
-        link2.ready();
-        awaitTrue(() -> link1.liveNodes().contains(2), "worker 1 knows worker 2");
+        WorkerLink[] links = twoReadyWorkers(new Recorder(), two);
+        WorkerLink link1 = links[0];
+        WorkerLink link2 = links[1];
         link1.publish(ClusterFrame.encode(ClusterFrame.Kind.ADAPTER, 2, ClusterFrame.ALL, new byte[] { 1 }));
         assertTrue(linkLost.await(5, TimeUnit.SECONDS), "a frame with another node's source closes the link");
         assertEquals(null, two.frames.poll(300, TimeUnit.MILLISECONDS), "the spoofed frame was not forwarded");
