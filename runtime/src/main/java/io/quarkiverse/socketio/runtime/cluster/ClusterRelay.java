@@ -140,11 +140,6 @@ public final class ClusterRelay implements AutoCloseable {
         return forwardedBytes.sum();
     }
 
-    /** The nodes that serve. */
-    public Set<Integer> readyNodes() {
-        return Set.copyOf(ready);
-    }
-
     @Override
     public void close() {
         closed = true;

@@ -28,7 +28,6 @@ public class WorkerConfigBuilder implements ConfigBuilder {
         return builder.withSources(new PropertiesConfigSource(Map.of(
                 "quarkus.http.host", "127.0.0.1",
                 "quarkus.http.port", port,
-                "quarkus.http.test-port", port,
                 "quarkus.http.ssl-port", "0",
                 "quarkus.http.insecure-requests", "enabled",
                 "quarkus.http.proxy.proxy-address-forwarding", "true",

@@ -24,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,7 +107,8 @@ class ClusterRelayTest {
         assertEquals(null, three.frames.poll(10, TimeUnit.MILLISECONDS), "node 3 was not ready for the broadcast");
 
         link3.ready();
-        awaitTrue(() -> one.joined.contains(3) && two.joined.contains(3), "3 is announced when ready");
+        TestClient.awaitCondition(() -> one.joined.contains(3) && two.joined.contains(3),
+                "3 is announced when ready");
         assertEquals(Set.of("ready 1", "ready 2", "ready 3"), Set.copyOf(relayEvents));
         link1.close();
         link2.close();
@@ -121,7 +121,8 @@ class ClusterRelayTest {
         WorkerLink link2 = join(2, two);
         link1.ready();
         link2.ready();
-        awaitTrue(() -> link1.liveNodes().contains(2) && link2.liveNodes().contains(1), "workers 1 and 2 serve");
+        TestClient.awaitCondition(() -> link1.liveNodes().contains(2) && link2.liveNodes().contains(1),
+                "workers 1 and 2 serve");
         return new WorkerLink[] { link1, link2 };
     }
 
@@ -138,8 +139,8 @@ class ClusterRelayTest {
         link1.publish(garbage);
 
         assertTrue(linkLost.await(5, TimeUnit.SECONDS), "the misbehaving worker is told its link is gone");
-        awaitTrue(() -> two.left.contains(1), "the other worker is told node 1 left");
-        awaitTrue(() -> relayEvents.contains("closed 1"), "the primary is told");
+        TestClient.awaitCondition(() -> two.left.contains(1), "the other worker is told node 1 left");
+        TestClient.awaitCondition(() -> relayEvents.contains("closed 1"), "the primary is told");
         assertTrue(link2.isOpen());
         byte[] stillWorks = ClusterFrame.encode(ClusterFrame.Kind.ADAPTER, 2, ClusterFrame.ALL, new byte[] { 7 });
         link2.publish(stillWorks);
@@ -204,17 +205,6 @@ class ClusterRelayTest {
                 }
             });
             assertEquals(0, read.get(3, TimeUnit.SECONDS), "closed without an answer");
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting until " + what);
-            }
-            Thread.sleep(10);
         }
     }
 
