@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkiverse.socketio.runtime.cluster.ClusterControl;
+
 /**
  * The primary as a control plane, on the packaged application run as real processes: the operator commands through
  * the CLI mode of the application ({@code java -jar quarkus-run.jar socketio <command>}), while real clients and a
@@ -165,8 +167,7 @@ class ClusterControlIT {
         }
         try (PackagedCluster cluster = PackagedCluster.start("control-access",
                 "-Dquarkus.management.port=" + managementPort)) {
-            Path directory = Path.of(System.getProperty("java.io.tmpdir"),
-                    "socketio-cluster-" + System.getProperty("user.name") + "-" + cluster.port());
+            Path directory = ClusterControl.directory(cluster.port());
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)));
             assertEquals("rw-------",
                     PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("control.secret"))));

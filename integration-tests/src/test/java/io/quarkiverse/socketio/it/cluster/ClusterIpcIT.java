@@ -2,7 +2,6 @@ package io.quarkiverse.socketio.it.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -143,17 +142,7 @@ class ClusterIpcIT {
             long pid = culprit.path("pid").asLong();
             assertEquals(before.get(worker), pid, "served by worker " + worker + ": " + posted.body());
 
-            PackagedCluster.Line exited = cluster.awaitLine(PackagedCluster.EXITED,
-                    m -> m.group(1).equals(Integer.toString(worker)) && Long.parseLong(m.group(2)) == pid,
-                    Duration.ofSeconds(30));
-            assertTrue(exited.text().contains("WARN"), exited.text());
-            PackagedCluster.Line restarted = cluster.awaitLine(PackagedCluster.READY,
-                    m -> m.group(1).equals(Integer.toString(worker)) && Long.parseLong(m.group(2)) != pid,
-                    Duration.ofSeconds(60));
-            long newPid = restarted.number(2);
-            assertNotEquals(pid, newPid);
-            assertFalse(PackagedCluster.alive(pid), "the worker that wrote the frame exited");
-            assertTrue(cluster.isAlive(), "the primary stays up" + cluster.describe());
+            long newPid = cluster.awaitRestart(worker, pid, Duration.ofSeconds(30)).newPid();
             int other = 3 - worker;
             assertEquals(before.get(other), cluster.readyWorkers().get(other),
                     "worker " + other + " was not restarted" + cluster.describe());

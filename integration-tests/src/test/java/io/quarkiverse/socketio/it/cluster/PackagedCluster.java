@@ -1,5 +1,6 @@
 package io.quarkiverse.socketio.it.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -256,6 +257,29 @@ final class PackagedCluster implements AutoCloseable {
             }
             Thread.sleep(25);
         }
+    }
+
+    /**
+     * Waits until worker {@code index}, which ran as {@code pid}, was logged as exited (at WARN) and then as ready again
+     * with another pid; checks that the old process is gone and the primary stays up.
+     *
+     * @return the exit line and the new pid
+     */
+    Restart awaitRestart(int index, long pid, Duration exitTimeout) throws InterruptedException {
+        Line exited = awaitLine(EXITED,
+                m -> m.group(1).equals(Integer.toString(index)) && Long.parseLong(m.group(2)) == pid, exitTimeout);
+        assertTrue(exited.text().contains("WARN"), "logged at WARN: " + exited.text());
+        Line restarted = awaitLine(READY,
+                m -> m.group(1).equals(Integer.toString(index)) && Long.parseLong(m.group(2)) != pid,
+                Duration.ofSeconds(60));
+        assertTrue(restarted.number(2) != pid, "a new pid for worker " + index);
+        assertFalse(alive(pid), "the old process of worker " + index + " is gone");
+        assertTrue(isAlive(), "the primary stays up" + describe());
+        return new Restart(exited, restarted.number(2));
+    }
+
+    /** A worker's exit line, and the pid it was restarted with. */
+    record Restart(Line exited, long newPid) {
     }
 
     /** The pid of each worker index from its last ready line. */
