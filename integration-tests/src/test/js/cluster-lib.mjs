@@ -8,12 +8,11 @@
 import { createHash } from "node:crypto";
 import { createInterface } from "node:readline";
 import { io } from "socket.io-client";
+import { runScenario } from "./lib.mjs";
 
 export const NAMESPACE = "/cluster";
 /** How long one step (an ack, a connection) may take. */
 export const STEP_MS = 10000;
-
-const EXIT_GRACE_MS = 3000;
 
 /**
  * Runs a scenario: body(ctx) returns what it observed. ctx.url, ctx.options (the JSON argument), ctx.phase(name,
@@ -28,26 +27,7 @@ export function scenario(name, body, timeoutMs = 60000) {
         process.exit(2);
     }
     const ctx = new Context(url.replace(/\/+$/, ""), json ? JSON.parse(json) : {});
-    const timer = setTimeout(() => {
-        print({ ok: false, error: "scenario timed out after " + timeoutMs + " ms", lastPhase: ctx.lastPhase });
-        process.exit(1);
-    }, timeoutMs);
-    const finish = (code) => {
-        clearTimeout(timer);
-        process.exitCode = code;
-        ctx.closeAll();
-        setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
-    };
-    body(ctx).then(
-        (result) => {
-            print({ ok: true, ...result });
-            finish(0);
-        },
-        (error) => {
-            print({ ok: false, error: String(error && error.stack ? error.stack : error), lastPhase: ctx.lastPhase });
-            finish(1);
-        },
-    );
+    runScenario(print, ctx, body, timeoutMs, () => ({ lastPhase: ctx.lastPhase }));
 }
 
 class Context {

@@ -27,11 +27,19 @@ export function scenario(name, body) {
         print({ ok: false, error: "usage: node " + name + ".mjs <server url> <polling|websocket|default>" });
         process.exit(2);
     }
-    const ctx = new Context(url.replace(/\/+$/, ""), mode);
+    runScenario(print, new Context(url.replace(/\/+$/, ""), mode), body, SCENARIO_MS);
+}
+
+/**
+ * Runs body(ctx) for at most timeoutMs and prints its result line: {ok: true, ...what body returned}, or {ok: false,
+ * error, ...failureFields()}. Then the clients of ctx are closed and the process ends with 0 or 1, once their last
+ * requests are done (at most EXIT_GRACE_MS later).
+ */
+export function runScenario(print, ctx, body, timeoutMs, failureFields = () => ({})) {
     const timer = setTimeout(() => {
-        print({ ok: false, error: "scenario timed out after " + SCENARIO_MS + " ms" });
+        print({ ok: false, error: "scenario timed out after " + timeoutMs + " ms", ...failureFields() });
         process.exit(1);
-    }, SCENARIO_MS);
+    }, timeoutMs);
     const finish = (code) => {
         clearTimeout(timer);
         process.exitCode = code;
@@ -44,7 +52,7 @@ export function scenario(name, body) {
             finish(0);
         },
         (error) => {
-            print({ ok: false, error: String(error && error.stack ? error.stack : error) });
+            print({ ok: false, error: String(error && error.stack ? error.stack : error), ...failureFields() });
             finish(1);
         },
     );
