@@ -43,6 +43,24 @@ class Connector implements SioClient.Listener {
         return failures();
     }
 
+    /**
+     * When some clients failed to connect: marks the result {@code r} failed with the count and the errors seen, and
+     * closes the clients that connected.
+     *
+     * @return whether the run must stop here
+     */
+    boolean failed(int failures, Map<String, Object> r) {
+        if (failures == 0) {
+            return false;
+        }
+        r.put("ok", false);
+        r.put("error", "connect failures");
+        r.put("connect_failures", failures);
+        r.put("errors", net.errors());
+        closeAll();
+        return true;
+    }
+
     /** Client {@code i} starts connecting now; {@code finished} is to be run once it connected or failed. */
     synchronized void begin(int i, Runnable finished) {
         done[i] = finished;

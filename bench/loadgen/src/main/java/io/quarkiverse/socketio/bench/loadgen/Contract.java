@@ -61,11 +61,7 @@ final class Contract {
         };
         Connector connector = new Connector(net, clients, listener);
         int failures = connector.connect(args.integer("concurrency", 100), 20_000, System.nanoTime());
-        if (failures > 0) {
-            r.put("ok", false);
-            r.put("error", "connect failures");
-            r.put("errors", net.errors());
-            connector.closeAll();
+        if (connector.failed(failures, r)) {
             return r;
         }
         SioClient[] cs = connector.clients;

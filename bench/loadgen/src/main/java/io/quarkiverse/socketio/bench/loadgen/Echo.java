@@ -80,12 +80,7 @@ final class Echo {
         int failures = connector.connect(args.integer("concurrency", 100), 20_000, System.nanoTime());
         LoadGen.log("echo: " + (clients - failures) + "/" + clients + " connected in " + Json.round(connector.seconds, 2) + " s");
         r.put("connect_seconds", Json.round(connector.seconds, 3));
-        if (failures > 0) {
-            r.put("ok", false);
-            r.put("error", "connect failures");
-            r.put("connect_failures", failures);
-            r.put("errors", net.errors());
-            connector.closeAll();
+        if (connector.failed(failures, r)) {
             return r;
         }
         Net.sleep(300);
