@@ -1,8 +1,9 @@
 package io.quarkiverse.socketio.deployment;
 
+import io.quarkiverse.socketio.runtime.cluster.LocalServers;
 import io.quarkiverse.socketio.runtime.engine.EngineHttpServerOptionsCustomizer;
 import io.quarkiverse.socketio.runtime.server.EngineRouteRecorder;
-import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
+
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeansRuntimeInitBuildItem;
 import io.quarkus.deployment.annotations.BuildStep;
@@ -21,10 +22,10 @@ class SocketIOProcessor {
         return new FeatureBuildItem(FEATURE);
     }
 
-    /** The server bean. */
+    /** The servers of this JVM, which produce the {@code SocketIOServer} bean. */
     @BuildStep
     AdditionalBeanBuildItem serverBean() {
-        return AdditionalBeanBuildItem.unremovableOf(SocketIOServerImpl.class);
+        return AdditionalBeanBuildItem.unremovableOf(LocalServers.class);
     }
 
     /**

@@ -25,6 +25,7 @@ import io.quarkiverse.socketio.SocketIOServer;
 import io.quarkiverse.socketio.SocketIOSocket;
 import io.quarkiverse.socketio.runtime.cluster.ClusterLink;
 import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
+import io.quarkiverse.socketio.runtime.cluster.LocalServers;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +35,8 @@ import io.vertx.ext.web.Router;
  * The namespace {@code /cluster} of the reference application, for the tests of the packaged application run as a
  * cluster ({@code quarkus.socketio.cluster.workers=2}, see {@code src/test/java/.../it/cluster}). Every operation runs
  * on the worker that holds the socket of the client that asked for it, so a client picks the worker an operation
- * starts from by picking the socket it sends the event on. It works the same in a single process (worker index 0).
+ * starts from by picking the socket it sends the event on. It works the same in a single process (worker index 0) and
+ * in the in-JVM cluster of test mode (the index of the in-JVM worker, the same pid for all).
  *
  * <h2>Connection</h2>
  * The socket joins the rooms listed in {@code auth.rooms} (an array of strings), stores {@code auth.name} as
@@ -97,6 +99,9 @@ public class ClusterFixture {
 
     @Inject
     ClusterMembership membership;
+
+    @Inject
+    LocalServers servers;
 
     void init(@Observes StartupEvent event) {
         int worker = membership.workerIndex();
@@ -172,7 +177,7 @@ public class ClusterFixture {
     private Map<String, Object> self() {
         Map<String, Object> self = new LinkedHashMap<>();
         self.put("pid", PID);
-        self.put("worker", membership.workerIndex());
+        self.put("worker", servers.currentWorker());
         return self;
     }
 
@@ -184,7 +189,7 @@ public class ClusterFixture {
         if (auth.hasNonNull("name")) {
             socket.data().put("name", auth.get("name").asText());
         }
-        socket.data().put("worker", membership.workerIndex());
+        socket.data().put("worker", servers.currentWorker());
         socket.data().put("pid", PID);
         socket.emit("welcome", describe(socket));
 

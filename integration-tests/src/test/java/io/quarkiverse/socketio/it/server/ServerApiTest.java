@@ -33,17 +33,21 @@ import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOServer;
 import io.quarkiverse.socketio.it.fixtures.ApiNamespace;
 import io.quarkiverse.socketio.it.support.JavaClients.ClientTransport;
+import io.quarkiverse.socketio.it.support.OneServer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.socket.client.Ack;
 import io.socket.client.Socket;
 
 /**
  * The server API driven from the test, observed by official Java clients: dynamic namespaces, handshake details,
  * socket data, fetchSockets, socketsJoin, socketsLeave, disconnectSockets, catch-all handlers, the disconnecting
- * moment, broadcasts with acknowledgements, and serverSideEmit without other servers.
+ * moment, broadcasts with acknowledgements, and serverSideEmit without other servers. One server on its own: the test
+ * reaches sockets through the local API.
  */
 @QuarkusTest
+@TestProfile(OneServer.class)
 class ServerApiTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);

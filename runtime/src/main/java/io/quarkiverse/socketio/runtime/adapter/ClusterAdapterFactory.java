@@ -16,6 +16,7 @@ import io.quarkiverse.socketio.runtime.protocol.ClusterMessage;
 import io.quarkiverse.socketio.runtime.protocol.ClusterMessageCodec;
 import io.quarkiverse.socketio.runtime.protocol.ClusterProtocolException;
 import io.quarkiverse.socketio.runtime.server.JsonArgs;
+import io.quarkiverse.socketio.runtime.server.ServerObserver;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.VertxInternal;
@@ -53,6 +54,7 @@ public final class ClusterAdapterFactory implements AdapterFactory, ClusterLink.
     private final Map<String, ClusterAdapter> adapters = new ConcurrentHashMap<>();
     /** nodes the link reported gone: late frames from them are dropped. Touched on the context only. */
     private final Set<Integer> deadNodes = ConcurrentHashMap.newKeySet();
+    private volatile ServerObserver observer = ServerObserver.NONE;
     private volatile long heartbeatTimer = -1;
     private volatile boolean closed;
 
@@ -69,6 +71,12 @@ public final class ClusterAdapterFactory implements AdapterFactory, ClusterLink.
      *        broadcast operator has its own timeout)
      */
     public ClusterAdapterFactory(Vertx vertx, ClusterLink link, ObjectMapper mapper, Duration requestsTimeout) {
+        this(vertx, link, mapper, requestsTimeout, ((VertxInternal) vertx).createEventLoopContext());
+    }
+
+    /** @param context the event-loop context everything the link delivers is applied on */
+    public ClusterAdapterFactory(Vertx vertx, ClusterLink link, ObjectMapper mapper, Duration requestsTimeout,
+            Context context) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.link = Objects.requireNonNull(link, "link");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
@@ -77,7 +85,7 @@ public final class ClusterAdapterFactory implements AdapterFactory, ClusterLink.
             throw new IllegalArgumentException("requestsTimeout must be positive: " + requestsTimeout);
         }
         this.requestsTimeout = requestsTimeout;
-        this.context = ((VertxInternal) vertx).createEventLoopContext();
+        this.context = Objects.requireNonNull(context, "context");
         link.listener(this);
         context.runOnContext(v -> {
             if (!closed) {
@@ -103,6 +111,11 @@ public final class ClusterAdapterFactory implements AdapterFactory, ClusterLink.
     /** The adapter of a namespace, or {@code null}. */
     public ClusterAdapter adapter(String namespace) {
         return adapters.get(namespace);
+    }
+
+    /** Tells {@code observer} of each message from another node. */
+    public void observe(ServerObserver observer) {
+        this.observer = observer;
     }
 
     /** This node's number. */
@@ -219,6 +232,7 @@ public final class ClusterAdapterFactory implements AdapterFactory, ClusterLink.
             LOG.warnf("Dropped a bad cluster frame: %s", e.getMessage());
             return;
         }
+        observer.clusterMessage(source, message.type().name(), message.nsp());
         ClusterAdapter adapter = adapters.get(message.nsp());
         if (adapter == null) {
             LOG.tracef("Dropped a %s message for namespace %s, which this server does not have", message.type(),

@@ -10,17 +10,19 @@ import io.quarkiverse.socketio.runtime.adapter.ClusterAdapterFactory;
 import io.vertx.core.Vertx;
 
 /**
- * This process's place in a cluster: a worker with its link to the primary, or a process on its own. A bean, so that
- * the server chooses its adapters from it.
+ * This process's place in a cluster: a worker with its link to the primary, a process that runs a whole cluster of
+ * in-JVM workers (dev and test mode), or a process on its own. A bean, so that the servers are made from it.
  */
 public final class ClusterMembership {
 
-    private static final ClusterMembership ALONE = new ClusterMembership(null);
+    private static final ClusterMembership ALONE = new ClusterMembership(null, 0);
 
     private final WorkerLink link;
+    private final int inJvmWorkers;
 
-    private ClusterMembership(WorkerLink link) {
+    private ClusterMembership(WorkerLink link, int inJvmWorkers) {
         this.link = link;
+        this.inJvmWorkers = inJvmWorkers;
     }
 
     /** A process that is not part of a cluster. */
@@ -30,7 +32,17 @@ public final class ClusterMembership {
 
     /** A worker, joined to its primary through {@code link}. */
     public static ClusterMembership worker(WorkerLink link) {
-        return new ClusterMembership(link);
+        return new ClusterMembership(link, 0);
+    }
+
+    /** A process that runs a cluster of {@code workers} in-JVM workers (dev and test mode). */
+    public static ClusterMembership inJvmCluster(int workers) {
+        return new ClusterMembership(null, workers);
+    }
+
+    /** The number of in-JVM workers this process runs, or 0 when it runs one server. */
+    public int inJvmWorkers() {
+        return inJvmWorkers;
     }
 
     /** The link to the other workers, empty when this process is not a worker. */

@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.jboss.logging.Logger;
 
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkus.runtime.LaunchMode;
@@ -18,13 +17,12 @@ import io.vertx.core.Vertx;
 /**
  * Decides, early in the application's startup (before the HTTP router is built and before any application bean
  * starts), what this process is: a worker (its environment says so), the primary of a cluster (workers configured),
- * or a process on its own. The primary never returns from here: the rest of the startup, the application's code,
+ * a dev or test mode process that runs the workers inside its JVM, or a process on its own. The primary never returns from here: the rest of the startup, the application's code,
  * runs only in the workers.
  */
 @Recorder
 public class ClusterRecorder {
 
-    private static final Logger LOG = Logger.getLogger(ClusterRecorder.class);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
 
     private final RuntimeValue<SocketIOConfig> config;
@@ -49,14 +47,13 @@ public class ClusterRecorder {
             WorkerLink link = WorkerLink.connect(worker.get(), JOIN_TIMEOUT, () -> Quarkus.asyncExit(1));
             return new RuntimeValue<>(ClusterMembership.worker(link));
         }
-        int workers = ClusterPrimary.workerCount(config.getValue().cluster().workers());
+        int workers = ClusterPrimary.workerCount(config.getValue().cluster().workers().orElse("0"));
         if (workers == 0) {
             return new RuntimeValue<>(ClusterMembership.alone());
         }
         if (launchMode != LaunchMode.NORMAL) {
-            LOG.infof("quarkus.socketio.cluster.workers=%d applies to the packaged application; %s mode runs one "
-                    + "process", workers, launchMode.getDefaultProfile());
-            return new RuntimeValue<>(ClusterMembership.alone());
+            // dev and test mode keep live reload and one JVM: the workers are isolated servers inside it
+            return new RuntimeValue<>(ClusterMembership.inJvmCluster(workers));
         }
         String host = ConfigProvider.getConfig().getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
         int port = httpPort();

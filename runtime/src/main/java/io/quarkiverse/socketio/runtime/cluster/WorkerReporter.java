@@ -3,7 +3,6 @@ package io.quarkiverse.socketio.runtime.cluster;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Singleton;
 
-import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Vertx;
 
@@ -17,11 +16,11 @@ public class WorkerReporter {
     static final long STATS_PERIOD_MS = 1000;
 
     private final ClusterMembership membership;
-    private final SocketIOServerImpl server;
+    private final LocalServers server;
     private final Vertx vertx;
     private boolean started;
 
-    WorkerReporter(ClusterMembership membership, SocketIOServerImpl server, Vertx vertx) {
+    WorkerReporter(ClusterMembership membership, LocalServers server, Vertx vertx) {
         this.membership = membership;
         this.server = server;
         this.vertx = vertx;

@@ -112,11 +112,12 @@ public interface SocketIOConfig {
          * {@code max} (one per available processor). Above 0, the launched process becomes the primary: it runs none
          * of the application's code, binds the public HTTP port, launches the workers with the same command line,
          * routes each request to the worker that owns its Engine.IO session, relays the cluster adapter messages
-         * between the workers, and restarts the workers that exit. Applies to the packaged application (JVM jar or
-         * native binary); dev and test mode run one process.
+         * between the workers, and restarts the workers that exit. This applies to the packaged application (JVM jar or
+         * native binary). In dev and test mode the workers run inside the JVM instead, as isolated servers joined by
+         * an in-JVM relay; when this property is not set there, Dev Services sets it to {@code 2}. Unset in the
+         * packaged application means {@code 0}.
          */
-        @WithDefault("0")
-        String workers();
+        Optional<String> workers();
 
         /**
          * How long a request to the other workers ({@code fetchSockets}, {@code serverSideEmitWithAck}) waits for their

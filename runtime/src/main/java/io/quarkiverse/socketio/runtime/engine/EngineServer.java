@@ -32,7 +32,7 @@ import io.vertx.ext.web.RoutingContext;
  * servers may live side by side on different paths; each has its own sessions.
  * <p>
  * Each session is bound to one Vert.x context, a new duplicated context of the event loop of the request that opened
- * it. The {@link EngineListener} and every {@link EngineSessionHandler} callback run on that context.
+ * it (or of the server's own session loop, when it has one). The {@link EngineListener} and every {@link EngineSessionHandler} callback run on that context.
  */
 public final class EngineServer {
 
@@ -44,6 +44,8 @@ public final class EngineServer {
     private final EngineCors cors;
     private final Map<String, EngineSessionImpl> sessions = new ConcurrentHashMap<>();
     private final Handler<RoutingContext> routeHandler = this::handle;
+    /** The event loop every session runs on, or null for the event loop of the request that opens it. */
+    private final Context sessionLoop;
     private volatile boolean closed;
 
     /**
@@ -52,10 +54,19 @@ public final class EngineServer {
      * @param listener told of each new session
      */
     public EngineServer(Vertx vertx, EngineOptions options, EngineListener listener) {
+        this(vertx, options, listener, null);
+    }
+
+    /**
+     * @param sessionLoop the event loop every session runs on (each session gets a duplicated context of it), or
+     *        {@code null} for the event loop of the request that opens the session
+     */
+    public EngineServer(Vertx vertx, EngineOptions options, EngineListener listener, Context sessionLoop) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.options = Objects.requireNonNull(options, "options");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.cors = new EngineCors(options.cors());
+        this.sessionLoop = sessionLoop;
     }
 
     /** The handler to mount on the route {@code <path>*}, for all methods. */
@@ -66,6 +77,11 @@ public final class EngineServer {
     /** The settings this server runs with. */
     public EngineOptions options() {
         return options;
+    }
+
+    /** Whether the session {@code sid} is open. */
+    public boolean hasSession(String sid) {
+        return sessions.containsKey(sid);
     }
 
     /** The number of open sessions. */
@@ -81,6 +97,18 @@ public final class EngineServer {
         closed = true;
         for (EngineSessionImpl session : new ArrayList<>(sessions.values())) {
             session.shutdown();
+        }
+    }
+
+    /**
+     * Drops every session as if this server's process had died: their connections are closed at once, without a close
+     * packet or a WebSocket closing handshake, so that every client sees its transport close and reconnects. Refuses
+     * new handshakes (503) from then on.
+     */
+    public void abort() {
+        closed = true;
+        for (EngineSessionImpl session : new ArrayList<>(sessions.values())) {
+            session.abort();
         }
     }
 
@@ -117,8 +145,8 @@ public final class EngineServer {
             } else if (websocket) {
                 request.toWebSocket().onComplete(ar -> {
                     if (ar.succeeded()) {
-                        WebSocketTransport socket = new WebSocketTransport(ar.result(), session,
-                                options.maxHttpBufferSize());
+                        WebSocketTransport socket = new WebSocketTransport(ar.result(), request.connection(),
+                                session, options.maxHttpBufferSize());
                         session.runOnContext(() -> session.onProbeSocket(socket));
                     } else {
                         LOG.debugf("Engine.IO WebSocket upgrade failed: %s", ar.cause().toString());
@@ -191,7 +219,8 @@ public final class EngineServer {
                 return;
             }
             EngineSessionImpl session = register(handshake);
-            WebSocketTransport socket = new WebSocketTransport(ar.result(), session, options.maxHttpBufferSize());
+            WebSocketTransport socket = new WebSocketTransport(ar.result(), request.connection(), session,
+                    options.maxHttpBufferSize());
             session.runOnContext(() -> {
                 if (openSession(session, socket)) {
                     session.openedOverWebSocket();
@@ -214,9 +243,8 @@ public final class EngineServer {
     }
 
     private EngineSessionImpl register(EngineHandshake handshake) {
-        Context current = Vertx.currentContext();
-        Context context = current != null ? VertxContext.createNewDuplicatedContext(current)
-                : VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        Context base = sessionLoop != null ? sessionLoop : Vertx.currentContext();
+        Context context = VertxContext.createNewDuplicatedContext(base != null ? base : vertx.getOrCreateContext());
         while (true) {
             String sid = RandomIds.next();
             EngineSessionImpl session = new EngineSessionImpl(this, vertx, context, options, sid, handshake);

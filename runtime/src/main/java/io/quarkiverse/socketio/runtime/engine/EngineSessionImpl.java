@@ -153,6 +153,21 @@ final class EngineSessionImpl implements EngineSession {
         }
     }
 
+    /** Drops the session as if the server's process died: its connection closes, nothing more is sent. */
+    void abort() {
+        runOnContext(() -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (transport instanceof WebSocketTransport socket) {
+                socket.abort();
+            } else if (transport instanceof PollingTransport polling) {
+                polling.abort();
+            }
+            finalizeClose("transport close");
+        });
+    }
+
     /** Closes at once, for server shutdown: what is buffered goes out only if it can leave right now. */
     void shutdown() {
         runOnContext(() -> startClose("server shutting down", false));

@@ -54,6 +54,15 @@ final class PollingTransport extends EngineTransport {
         }
     }
 
+    /** Closes the held GET's connection at once, if a GET is held (an HTTP/1.x reset closes the connection). */
+    void abort() {
+        HttpServerResponse response = pending;
+        pending = null;
+        if (response != null && !response.ended() && !response.closed()) {
+            response.reset();
+        }
+    }
+
     /** Answers a POST that was taken. */
     static void ok(HttpServerResponse response) {
         respond(response, Buffer.buffer("ok"));

@@ -6,6 +6,7 @@ import java.util.Collection;
 import org.jboss.logging.Logger;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 
@@ -23,6 +24,8 @@ final class WebSocketTransport extends EngineTransport {
     private static final short MESSAGE_TOO_BIG = 1009;
 
     private final ServerWebSocket socket;
+    /** The TCP connection under the WebSocket. */
+    private final HttpConnection connection;
     private final EngineSessionImpl session;
     private final int maxMessageSize;
 
@@ -32,8 +35,10 @@ final class WebSocketTransport extends EngineTransport {
     private boolean partialText;
     private boolean rejected;
 
-    WebSocketTransport(ServerWebSocket socket, EngineSessionImpl session, int maxMessageSize) {
+    WebSocketTransport(ServerWebSocket socket, HttpConnection connection, EngineSessionImpl session,
+            int maxMessageSize) {
         this.socket = socket;
+        this.connection = connection;
         this.session = session;
         this.maxMessageSize = maxMessageSize;
         socket.frameHandler(this::onFrame);
@@ -77,6 +82,11 @@ final class WebSocketTransport extends EngineTransport {
         if (!socket.isClosed()) {
             socket.close();
         }
+    }
+
+    /** Closes the TCP connection at once, without the WebSocket closing handshake. */
+    void abort() {
+        connection.close();
     }
 
     private void onFrame(WebSocketFrame frame) {

@@ -87,7 +87,24 @@ final class Broadcast implements BroadcastOperator {
         var data = targets.iterator().next().json().eventData(event, args);
         for (NamespaceImpl namespace : targets) {
             namespace.adapter().broadcast(SocketIOPacket.event(namespace.name(), data, -1), options);
+            ServerObserver observer = namespace.observer();
+            if (observer != ServerObserver.NONE) {
+                observer.emitted(namespace.name(), describe(options), event, data.toString().length());
+            }
         }
+    }
+
+    /** The selection, for the Dev UI's event log: "all", "rooms a, b", "except c", "local". */
+    private static String describe(BroadcastOptions options) {
+        StringBuilder text = new StringBuilder(options.rooms().isEmpty() ? "all" : "rooms " + String.join(", ",
+                options.rooms()));
+        if (!options.except().isEmpty()) {
+            text.append(" except ").append(String.join(", ", options.except()));
+        }
+        if (options.flags().local()) {
+            text.append(" (local)");
+        }
+        return text.toString();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.quarkiverse.socketio.runtime.server;
 
 import java.util.function.Function;
 
+import io.quarkiverse.socketio.runtime.cluster.LocalServers;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkus.arc.Arc;
 import io.quarkus.runtime.RuntimeValue;
@@ -27,8 +28,8 @@ public class EngineRouteRecorder {
         return router -> router.route(pattern);
     }
 
-    /** The handler of the route: the server bean's Engine.IO endpoint. */
+    /** The handler of the route: the Engine.IO endpoint of this JVM's server (or servers, in a dev cluster). */
     public Handler<RoutingContext> handler() {
-        return Arc.container().instance(SocketIOServerImpl.class).get().engineHandler();
+        return Arc.container().instance(LocalServers.class).get().engineHandler();
     }
 }

@@ -12,7 +12,11 @@ import io.quarkiverse.socketio.SocketIOSocket;
  */
 abstract class HandlerRegistry extends SelectionDelegate implements SocketIONamespace {
 
-    final NamespaceHandlers handlers = new NamespaceHandlers();
+    final NamespaceHandlers handlers;
+
+    HandlerRegistry(NamespaceHandlers handlers) {
+        this.handlers = handlers;
+    }
 
     @Override
     public SocketIONamespace use(SocketIOMiddleware middleware) {

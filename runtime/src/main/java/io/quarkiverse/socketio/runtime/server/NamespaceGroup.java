@@ -27,18 +27,11 @@ final class NamespaceGroup extends HandlerRegistry {
     private final Supplier<Uni<Integer>> serverCount;
 
     /** @param serverCount the server count, which does not depend on the namespace */
-    NamespaceGroup(Pattern pattern, Supplier<Uni<Integer>> serverCount) {
-        this.pattern = pattern;
+    NamespaceGroup(NamespaceDefinitions.Group definition, Supplier<Uni<Integer>> serverCount) {
+        super(definition.handlers());
+        this.pattern = definition.pattern();
         this.serverCount = serverCount;
         this.all = new Broadcast(members::values, BroadcastOptions.ALL);
-    }
-
-    boolean matches(String namespace) {
-        return pattern.matcher(namespace).matches();
-    }
-
-    NamespaceHandlers handlers() {
-        return handlers;
     }
 
     void addMember(NamespaceImpl namespace) {

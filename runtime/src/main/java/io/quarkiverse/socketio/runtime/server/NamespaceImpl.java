@@ -44,7 +44,12 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
     private final Adapter adapter;
     private final Broadcast all;
 
-    NamespaceImpl(String name, SocketIOServerImpl server, NamespaceHandlers group) {
+    /**
+     * @param handlers what is registered on this namespace by name
+     * @param group what is registered on the group this namespace was created for, or {@code null}
+     */
+    NamespaceImpl(String name, SocketIOServerImpl server, NamespaceHandlers handlers, NamespaceHandlers group) {
+        super(handlers);
         this.name = name;
         this.server = server;
         this.group = group;
@@ -72,6 +77,10 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
 
     Vertx vertx() {
         return server.vertx();
+    }
+
+    ServerObserver observer() {
+        return server.observer();
     }
 
     /** Ack ids are unique in the namespace, so one id can serve every recipient of a broadcast. */
@@ -159,6 +168,7 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
         client.connected(socket);
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
         socket.write(encode(SocketIOPacket.connect(name, reply)), false);
+        observer().connected(socket);
         for (NamespaceHandlers registered : registeredHandlers()) {
             for (Consumer<SocketIOSocket> handler : registered.connectionHandlers) {
                 runHandler(handler, socket, "connection");

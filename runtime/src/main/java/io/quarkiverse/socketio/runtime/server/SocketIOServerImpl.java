@@ -1,17 +1,13 @@
 package io.quarkiverse.socketio.runtime.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,26 +19,30 @@ import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOServer;
 import io.quarkiverse.socketio.SocketIOSocket;
 import io.quarkiverse.socketio.runtime.adapter.AdapterFactory;
-import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
+import io.quarkiverse.socketio.runtime.adapter.ClusterAdapterFactory;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.engine.EngineOptions;
 import io.quarkiverse.socketio.runtime.engine.EngineServer;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacketDecoder;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacketEncoder;
-import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The Socket.IO server of this process: its namespaces, on an Engine.IO endpoint mounted on the Quarkus HTTP router.
- * As {@link SocketIOServer}, it stands for the main namespace.
+ * A Socket.IO server: its namespaces, on an Engine.IO endpoint. A process runs one (the application's
+ * {@link SocketIOServer} bean), or, in a dev-mode cluster, one per in-JVM worker. As {@link SocketIOServer}, it stands
+ * for the main namespace.
  */
-@Singleton
 public class SocketIOServerImpl extends SelectionDelegate implements SocketIOServer {
+
+    /** The key of the context local that names the server whose code runs, when several share the JVM. */
+    private static final String CURRENT_SERVER = SocketIOServerImpl.class.getName();
 
     /** How long a stopping server waits for its sessions to close. */
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
@@ -52,32 +52,45 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
     private final JsonArgs json;
     private final SocketIOPacketEncoder encoder;
     private final EngineServer engine;
+    private final NamespaceDefinitions definitions;
     private final Map<String, NamespaceImpl> namespaces = new ConcurrentHashMap<>();
-    private final List<NamespaceGroup> groups = new CopyOnWriteArrayList<>();
+    private final Map<NamespaceDefinitions.Group, NamespaceGroup> groups = new ConcurrentHashMap<>();
     private final AdapterFactory adapterFactory;
     private final NamespaceImpl main;
+    private volatile ServerObserver observer = ServerObserver.NONE;
+    private final Consumer<String> declaredNamespaces = this::namespaceOf;
 
-    /** The server of this process: its adapters are those of a worker of a cluster, or in-memory. */
-    @Inject
-    public SocketIOServerImpl(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, ClusterMembership membership) {
-        this(vertx, mapper, config,
-                membership.adapterFactory(vertx, mapper, config.cluster().requestsTimeout()));
+    /**
+     * A server of its own, whose namespaces get their adapters from {@code adapterFactory}. Serve it with
+     * {@link #mount(Router)} or {@link #engineHandler()}; {@link #stop()} closes it.
+     */
+    public SocketIOServerImpl(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, AdapterFactory adapterFactory) {
+        this(vertx, mapper, config, adapterFactory, new NamespaceDefinitions(), null);
     }
 
     /**
-     * A server whose namespaces get their adapters from {@code adapterFactory}, outside CDI: for instance one of the
-     * servers of an in-JVM cluster. Serve it with {@link #mount(Router)}; {@link #stop(ShutdownEvent)} closes it.
-     * The bean is served by the route the extension registers ({@link #engineHandler()}).
+     * A server that shares the application's {@code definitions} with other servers of the same JVM.
+     *
+     * @param sessionLoop the event loop its sessions run on, or {@code null} for the event loop of the request that
+     *        opened each session
      */
-    public SocketIOServerImpl(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, AdapterFactory adapterFactory) {
+    public SocketIOServerImpl(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, AdapterFactory adapterFactory,
+            NamespaceDefinitions definitions, Context sessionLoop) {
         this.vertx = vertx;
         this.config = config;
         this.json = new JsonArgs(mapper);
         this.encoder = new SocketIOPacketEncoder(mapper);
         this.adapterFactory = adapterFactory;
-        this.engine = new EngineServer(vertx, EngineOptions.from(config),
-                session -> session.handler(new ClientConnection(this, session)));
+        this.definitions = definitions;
+        boolean shared = sessionLoop != null;
+        this.engine = new EngineServer(vertx, EngineOptions.from(config), session -> {
+            if (shared) {
+                session.context().putLocal(CURRENT_SERVER, this);
+            }
+            session.handler(new ClientConnection(this, session));
+        }, sessionLoop);
         this.main = (NamespaceImpl) of("/");
+        definitions.addServer(declaredNamespaces);
     }
 
     /** Serves the Engine.IO endpoint on {@code router}, under the configured path. */
@@ -96,7 +109,58 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
         return (withSlashes.endsWith("/") ? withSlashes : withSlashes + "/") + "*";
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /**
+     * The server whose code is running (a handler or middleware of one of its sessions, a timer it set, its cluster
+     * adapter), when the server has an event loop of its own (a worker of an in-JVM cluster); else {@code null}.
+     */
+    public static SocketIOServerImpl ofCurrentContext() {
+        Context context = Vertx.currentContext();
+        // locals live on duplicated contexts only (Quarkus forbids them on the root ones)
+        return context == null || !VertxContext.isDuplicatedContext(context) ? null : context.getLocal(CURRENT_SERVER);
+    }
+
+    /**
+     * Makes code that runs on {@code context}, a duplicated context, count as this server's for
+     * {@link #ofCurrentContext()}: for the cluster adapter of a worker of an in-JVM cluster. (Each session's context
+     * is marked when the session opens.)
+     */
+    public void claim(Context context) {
+        context.putLocal(CURRENT_SERVER, this);
+    }
+
+    /** Tells {@code observer} what happens on this server from now on ({@link ServerObserver#NONE} to stop). */
+    public void observe(ServerObserver observer) {
+        this.observer = observer;
+        if (adapterFactory instanceof ClusterAdapterFactory cluster) {
+            cluster.observe(observer);
+        }
+    }
+
+    ServerObserver observer() {
+        return observer;
+    }
+
+    /** Whether the Engine.IO session {@code sid} is open on this server. */
+    public boolean hasSession(String sid) {
+        return engine.hasSession(sid);
+    }
+
+    /** The number of open Engine.IO sessions. */
+    public int sessionCount() {
+        return engine.sessionCount();
+    }
+
+    /** The namespaces clients can be connected to now, in no particular order. */
+    public Collection<SocketIONamespace> namespaces() {
+        return new ArrayList<>(namespaces.values());
+    }
+
+    /**
+     * Closes every session (the clients see the server go and reconnect), waits a moment for them to close, then
+     * closes the adapters.
+     */
+    public void stop() {
+        definitions.removeServer(declaredNamespaces);
         engine.close();
         // The sessions close on their event loops (a held poll gets its close packet): give them a moment before the
         // HTTP server goes away with the answers.
@@ -109,6 +173,16 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
                 break;
             }
         }
+        adapterFactory.close();
+    }
+
+    /**
+     * Stops as if this server's process had died: every connection closes at once (the clients reconnect), then the
+     * adapters close. For the workers of an in-JVM cluster, which must look like processes that stopped.
+     */
+    public void abort() {
+        definitions.removeServer(declaredNamespaces);
+        engine.abort();
         adapterFactory.close();
     }
 
@@ -148,14 +222,18 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
     @Override
     public SocketIONamespace of(String name) {
         String normalized = name.startsWith("/") ? name : "/" + name;
-        return namespaces.computeIfAbsent(normalized, n -> new NamespaceImpl(n, this, null));
+        NamespaceImpl namespace = namespaceOf(normalized);
+        definitions.declare(normalized);
+        return namespace;
+    }
+
+    private NamespaceImpl namespaceOf(String name) {
+        return namespaces.computeIfAbsent(name, n -> new NamespaceImpl(n, this, definitions.handlers(n), null));
     }
 
     @Override
     public SocketIONamespace of(Pattern namePattern) {
-        NamespaceGroup group = new NamespaceGroup(namePattern, main::serverCount);
-        groups.add(group);
-        return group;
+        return group(definitions.addGroup(namePattern));
     }
 
     /** The namespace a client may join under this name, created for a matching group if needed; else null. */
@@ -164,15 +242,22 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
         if (existing != null) {
             return existing;
         }
-        for (NamespaceGroup group : groups) {
-            if (group.matches(name)) {
+        if (definitions.isDeclared(name)) {
+            return namespaceOf(name);
+        }
+        for (NamespaceDefinitions.Group definition : definitions.groups()) {
+            if (definition.matches(name)) {
                 NamespaceImpl created = namespaces.computeIfAbsent(name,
-                        n -> new NamespaceImpl(n, this, group.handlers()));
-                group.addMember(created);
+                        n -> new NamespaceImpl(n, this, definitions.handlers(n), definition.handlers()));
+                group(definition).addMember(created);
                 return created;
             }
         }
         return null;
+    }
+
+    private NamespaceGroup group(NamespaceDefinitions.Group definition) {
+        return groups.computeIfAbsent(definition, d -> new NamespaceGroup(d, main::serverCount));
     }
 
     @Override

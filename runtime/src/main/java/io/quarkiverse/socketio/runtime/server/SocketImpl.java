@@ -96,11 +96,15 @@ final class SocketImpl implements SocketIOSocket, LocalSocket {
     @Override
     public void join(String... rooms) {
         namespace.adapter().addAll(id, Set.of(rooms));
+        for (String room : rooms) {
+            namespace.observer().joined(this, room);
+        }
     }
 
     @Override
     public void leave(String room) {
         namespace.adapter().del(id, room);
+        namespace.observer().left(this, room);
     }
 
     @Override
@@ -110,8 +114,12 @@ final class SocketImpl implements SocketIOSocket, LocalSocket {
 
     @Override
     public void emit(String event, Object... args) {
-        write(namespace.encode(SocketIOPacket.event(namespace.name(), namespace.json().eventData(event, args), -1)),
-                false);
+        ArrayNode data = namespace.json().eventData(event, args);
+        write(namespace.encode(SocketIOPacket.event(namespace.name(), data, -1)), false);
+        ServerObserver observer = namespace.observer();
+        if (observer != ServerObserver.NONE) {
+            observer.emitted(namespace.name(), id, event, data.toString().length());
+        }
     }
 
     @Override
@@ -230,6 +238,10 @@ final class SocketImpl implements SocketIOSocket, LocalSocket {
         Consumer<ArrayNode> ack = ackId < 0 ? null
                 : args -> write(namespace.encode(SocketIOPacket.ack(namespace.name(), args, ackId)), false);
         ReceivedEvent event = new ReceivedEvent((ArrayNode) packet.data(), namespace.json(), this, ack);
+        ServerObserver observer = namespace.observer();
+        if (observer != ServerObserver.NONE) {
+            observer.received(this, event.name(), packet.data().toString().length());
+        }
         for (Consumer<SocketIOEvent> handler : anyHandlers) {
             namespace.runHandler(handler, event, "catch-all");
         }
@@ -266,6 +278,7 @@ final class SocketImpl implements SocketIOSocket, LocalSocket {
         for (Consumer<DisconnectReason> handler : disconnectHandlers) {
             namespace.runHandler(handler, reason, "disconnect");
         }
+        namespace.observer().disconnected(this, reason);
     }
 
     @Override

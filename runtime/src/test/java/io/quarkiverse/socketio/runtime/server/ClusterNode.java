@@ -86,7 +86,7 @@ public final class ClusterNode {
 
     /** Stops the server: its clients are disconnected, its HTTP server closed (the link is left as it is). */
     public void stopServer() throws Exception {
-        server.stop(null);
+        server.stop();
         http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 

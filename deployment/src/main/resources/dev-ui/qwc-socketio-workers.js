@@ -1,0 +1,78 @@
+import { LitElement, html, css } from 'lit';
+import { JsonRpc } from 'jsonrpc';
+import { notifier } from 'notifier';
+
+/** The workers of the Socket.IO cluster, live: state, uptime, restarts and sockets per namespace. */
+export class QwcSocketioWorkers extends LitElement {
+
+    jsonRpc = new JsonRpc(this);
+
+    static styles = css`
+        :host { display: block; padding: 10px 20px; }
+        table { border-collapse: collapse; width: 100%; }
+        th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--lumo-contrast-10pct); }
+        th { color: var(--lumo-contrast-60pct); font-weight: normal; }
+        code { font-size: var(--lumo-font-size-s); }
+    `;
+
+    static properties = {
+        _workers: { state: true },
+    };
+
+    connectedCallback() {
+        super.connectedCallback();
+        this._stream = this.jsonRpc.streamState().onNext(response => {
+            this._workers = response.result.workers;
+        });
+    }
+
+    disconnectedCallback() {
+        if (this._stream) {
+            this._stream.cancel();
+        }
+        super.disconnectedCallback();
+    }
+
+    render() {
+        if (!this._workers) {
+            return html`<span>Loading workers...</span>`;
+        }
+        return html`
+            <table id="workers">
+                <thead><tr>
+                    <th>Worker</th><th>Node</th><th>State</th><th>Uptime</th><th>Restarts</th><th>Sockets</th>
+                    <th>Per namespace</th><th></th>
+                </tr></thead>
+                <tbody>
+                ${this._workers.map(w => html`
+                    <tr class="worker" data-worker="${w.index}">
+                        <td>${w.index}</td>
+                        <td>${w.node}</td>
+                        <td>${w.state}</td>
+                        <td>${this._uptime(w.uptimeSeconds)}</td>
+                        <td>${w.restarts}</td>
+                        <td class="sockets">${w.sockets}</td>
+                        <td>${Object.entries(w.socketsPerNamespace).map(([ns, n]) =>
+                            html`<code>${ns}</code>: ${n}&nbsp;&nbsp;`)}</td>
+                        <td><button class="restart" @click=${() => this._restart(w.index)}>Restart</button></td>
+                    </tr>`)}
+                </tbody>
+            </table>`;
+    }
+
+    _uptime(seconds) {
+        const h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+        return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
+    }
+
+    _restart(index) {
+        this.jsonRpc.restartWorker({ worker: index }).then(response => {
+            if (response.result.success) {
+                notifier.showSuccessMessage(response.result.message);
+            } else {
+                notifier.showErrorMessage(response.result.message);
+            }
+        });
+    }
+}
+customElements.define('qwc-socketio-workers', QwcSocketioWorkers);

@@ -1,0 +1,77 @@
+package io.quarkiverse.socketio.it.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * {@code @QuarkusTest} runs the in-JVM cluster of test mode: two workers (Dev Services' default, nothing configured),
+ * each its own server with its own rooms and sockets, joined by the in-JVM relay through the cluster message codec.
+ * The same scenarios as the packaged cluster's ({@link ClusterIT}) must give the same results, with the official
+ * JavaScript client.
+ */
+@QuarkusTest
+@TestProfile(InJvmClusterTest.NodeTimeouts.class)
+class InJvmClusterTest {
+
+    /**
+     * Node's heartbeat (25 s / 20 s) and connect timeout (45 s), as for the packaged cluster ({@link PackagedCluster}):
+     * the reference app's 300 ms / 1 s are too short for 200 clients connecting at once on two cores.
+     */
+    public static class NodeTimeouts implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.socketio.ping-interval", "25s", "quarkus.socketio.ping-timeout", "20s",
+                    "quarkus.socketio.connect-timeout", "45s");
+        }
+    }
+
+    @TestHTTPResource("/")
+    URI base;
+
+    /**
+     * 200 clients over both workers: room broadcasts, fetchSockets, socketsJoin/Leave, serverSideEmit with ack,
+     * broadcast with acks, serverCount, binary arguments and a 900 KB payload that cross the relay byte for byte, and
+     * disconnectSockets.
+     */
+    @Test
+    void twoHundredClientsOnTwoInJvmWorkers() throws Exception {
+        JsonNode r = NodeScript.run("cluster-many", base, ManyClients.OPTIONS, Duration.ofSeconds(150),
+                "InJvmClusterTest");
+        long pid = ProcessHandle.current().pid();
+        ManyClients.check(r, Map.of(1, pid, 2, pid));
+    }
+
+    /** Polling requests of sessions of both workers on one keep-alive connection: each is routed on its own sid. */
+    @Test
+    void pollingSessionsOfBothWorkersShareOneKeepAliveConnection() throws Exception {
+        JsonNode r = NodeScript.run("cluster-keepalive", base, "{\"sessions\":4,\"rounds\":10}", Duration.ofSeconds(60),
+                "InJvmClusterTest");
+        String all = "\n" + r.toPrettyString();
+        assertEquals(1, r.path("distinctSockets").asInt(), "one TCP connection for every request" + all);
+        int requests = r.path("requests").asInt();
+        assertEquals(requests, r.path("statuses").path("200").asInt(), "every request answered 200" + all);
+        Set<Integer> workers = new HashSet<>();
+        for (JsonNode s : r.path("sessions")) {
+            assertEquals("[2,2,2,2,2]", s.path("counts").toString(), s.path("name") + ": serverCount" + all);
+            workers.add(s.path("worker").asInt());
+        }
+        assertEquals(Set.of(1, 2), workers, "sessions of both workers on the one connection" + all);
+        assertTrue(r.path("sidSwitchesOnOneSocket").asInt() > 0, all);
+        assertEquals("[\"k0\",\"k1\",\"k2\",\"k3\"]", r.path("fetched").toString(), all);
+    }
+}

@@ -1,0 +1,40 @@
+package io.quarkiverse.socketio.it.devmode;
+
+import jakarta.inject.Inject;
+
+import io.quarkiverse.socketio.OnConnect;
+import io.quarkiverse.socketio.OnEvent;
+import io.quarkiverse.socketio.SocketIO;
+import io.quarkiverse.socketio.SocketIOSocket;
+import io.quarkiverse.socketio.runtime.cluster.LocalServers;
+
+/**
+ * The namespace of the dev-mode tests ({@link DevModeTest}): a client connects with {@code auth {name, room, token}},
+ * joins {@code room} and keeps {@code name} in its data; {@code greet name} is acknowledged with a greeting (the text
+ * the live-reload test changes in the source), {@code where} with the index of the worker that holds the socket.
+ */
+@SocketIO(namespace = "/dev")
+public class DevRoomsNamespace {
+
+    @Inject
+    LocalServers servers;
+
+    @OnConnect
+    void connected(SocketIOSocket socket) {
+        String room = socket.handshake().auth().path("room").asText("");
+        if (!room.isEmpty()) {
+            socket.join(room);
+        }
+        socket.data().put("name", socket.handshake().auth().path("name").asText(""));
+    }
+
+    @OnEvent("greet")
+    String greet(String name) {
+        return "hello " + name;
+    }
+
+    @OnEvent("where")
+    int where() {
+        return servers.currentWorker();
+    }
+}
