@@ -1,14 +1,11 @@
-import { LitElement, html, css } from 'lit';
-import { JsonRpc } from 'jsonrpc';
-import { notifier } from 'notifier';
+import { html, css } from 'lit';
+import { SocketioClusterPage } from './socketio-cluster-page.js';
 
 /**
  * Rooms and sockets per worker and namespace, live, with a filter (room or socket id) and the actions: disconnect a
  * socket, emit a test event to a room or a socket.
  */
-export class QwcSocketioSockets extends LitElement {
-
-    jsonRpc = new JsonRpc(this);
+export class QwcSocketioSockets extends SocketioClusterPage {
 
     static styles = css`
         :host { display: block; padding: 10px 20px; }
@@ -35,18 +32,8 @@ export class QwcSocketioSockets extends LitElement {
         this._filter = '';
     }
 
-    connectedCallback() {
-        super.connectedCallback();
-        this._stream = this.jsonRpc.streamState().onNext(response => {
-            this._workers = response.result.sockets;
-        });
-    }
-
-    disconnectedCallback() {
-        if (this._stream) {
-            this._stream.cancel();
-        }
-        super.disconnectedCallback();
+    stateChanged(state) {
+        this._workers = state.sockets;
     }
 
     render() {
@@ -119,13 +106,8 @@ export class QwcSocketioSockets extends LitElement {
     }
 
     _disconnect(worker, namespace, socketId) {
-        this.jsonRpc.disconnectSocket({ worker: worker, namespace: namespace, socketId: socketId }).then(response => {
-            if (response.result.success) {
-                notifier.showSuccessMessage(response.result.message);
-            } else {
-                notifier.showErrorMessage(response.result.message);
-            }
-        });
+        this.jsonRpc.disconnectSocket({ worker: worker, namespace: namespace, socketId: socketId })
+            .then(response => this.notify(response));
     }
 
     _emit() {
@@ -133,13 +115,7 @@ export class QwcSocketioSockets extends LitElement {
         this.jsonRpc.emitEvent({
             namespace: value('emit-namespace'), to: value('emit-to'), event: value('emit-event'),
             payload: value('emit-payload')
-        }).then(response => {
-            if (response.result.success) {
-                notifier.showSuccessMessage(response.result.message);
-            } else {
-                notifier.showErrorMessage(response.result.message);
-            }
-        });
+        }).then(response => this.notify(response));
     }
 }
 customElements.define('qwc-socketio-sockets', QwcSocketioSockets);

@@ -1,11 +1,8 @@
-import { LitElement, html, css } from 'lit';
-import { JsonRpc } from 'jsonrpc';
-import { notifier } from 'notifier';
+import { html, css } from 'lit';
+import { SocketioClusterPage } from './socketio-cluster-page.js';
 
 /** The workers of the Socket.IO cluster, live: state, uptime, restarts and sockets per namespace. */
-export class QwcSocketioWorkers extends LitElement {
-
-    jsonRpc = new JsonRpc(this);
+export class QwcSocketioWorkers extends SocketioClusterPage {
 
     static styles = css`
         :host { display: block; padding: 10px 20px; }
@@ -19,18 +16,8 @@ export class QwcSocketioWorkers extends LitElement {
         _workers: { state: true },
     };
 
-    connectedCallback() {
-        super.connectedCallback();
-        this._stream = this.jsonRpc.streamState().onNext(response => {
-            this._workers = response.result.workers;
-        });
-    }
-
-    disconnectedCallback() {
-        if (this._stream) {
-            this._stream.cancel();
-        }
-        super.disconnectedCallback();
+    stateChanged(state) {
+        this._workers = state.workers;
     }
 
     render() {
@@ -66,13 +53,7 @@ export class QwcSocketioWorkers extends LitElement {
     }
 
     _restart(index) {
-        this.jsonRpc.restartWorker({ worker: index }).then(response => {
-            if (response.result.success) {
-                notifier.showSuccessMessage(response.result.message);
-            } else {
-                notifier.showErrorMessage(response.result.message);
-            }
-        });
+        this.jsonRpc.restartWorker({ worker: index }).then(response => this.notify(response));
     }
 }
 customElements.define('qwc-socketio-workers', QwcSocketioWorkers);
