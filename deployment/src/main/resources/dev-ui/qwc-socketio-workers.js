@@ -10,6 +10,8 @@ export class QwcSocketioWorkers extends SocketioClusterPage {
         th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--lumo-contrast-10pct); }
         th { color: var(--lumo-contrast-60pct); font-weight: normal; }
         code { font-size: var(--lumo-font-size-s); }
+        .bar { display: flex; gap: 8px; align-items: center; margin-bottom: 12px; }
+        input { width: 4em; padding: 4px; }
     `;
 
     static properties = {
@@ -25,6 +27,12 @@ export class QwcSocketioWorkers extends SocketioClusterPage {
             return html`<span>Loading workers...</span>`;
         }
         return html`
+            <div class="bar">
+                <button id="reload" @click=${() => this.jsonRpc.reloadWorkers().then(r => this.notify(r))}>
+                    Reload all workers</button>
+                <input id="scale-count" type="number" min="1" max="64" .value=${String(this._workers.length)}>
+                <button id="scale" @click=${this._scale}>Scale</button>
+            </div>
             <table id="workers">
                 <thead><tr>
                     <th>Worker</th><th>Node</th><th>State</th><th>Uptime</th><th>Restarts</th><th>Sockets</th>
@@ -50,6 +58,11 @@ export class QwcSocketioWorkers extends SocketioClusterPage {
     _uptime(seconds) {
         const h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
         return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
+    }
+
+    _scale() {
+        const count = parseInt(this.renderRoot.querySelector('#scale-count').value, 10);
+        this.jsonRpc.scaleWorkers({ count: count }).then(response => this.notify(response));
     }
 
     _restart(index) {

@@ -262,6 +262,73 @@ class DevModeTest {
         assertEquals(2, workers.size(), "the reloaded application runs the dev cluster again " + workers);
     }
 
+    /**
+     * The operator's commands on the dev cluster from the Dev UI: scale 2 -> 3 -> 1 (the clients of the removed
+     * workers reconnect to the one left), then a reload replaces the worker; the server count follows.
+     */
+    @Test
+    void scaleAndReloadFromTheDevUi() throws Exception {
+        List<Socket> reconnecting = new ArrayList<>();
+        for (String name : List.of("ann", "bob", "cid", "dan")) {
+            Socket socket = client(name, "red", "t", ClientTransport.POLLING);
+            socket.io().reconnection(true);
+            socket.io().reconnectionDelay(100);
+            reconnecting.add(socket);
+        }
+        try (DevUiJsonRpc rpc = DevUiJsonRpc.connect(BASE)) {
+            JsonNode scaledUp = rpc.call("scaleWorkers", Map.of("count", 3));
+            assertTrue(scaledUp.path("success").asBoolean(), scaledUp.toString());
+            assertEquals(3, rpc.call("getWorkers", Map.of()).size());
+            assertEquals(3, await(emitWithAck(reconnecting.get(0), "count"), "count")[0]);
+
+            JsonNode scaledDown = rpc.call("scaleWorkers", Map.of("count", 1));
+            assertTrue(scaledDown.path("success").asBoolean(), scaledDown.toString());
+            JsonNode one = rpc.call("getWorkers", Map.of());
+            assertEquals(1, one.size(), one.toPrettyString());
+            int node = one.get(0).path("node").asInt();
+            awaitAllOnWorkerOne(reconnecting);
+            assertEquals(1, await(emitWithAck(reconnecting.get(0), "count"), "count")[0]);
+
+            JsonNode reloaded = rpc.call("reloadWorkers", Map.of());
+            assertTrue(reloaded.path("success").asBoolean(), reloaded.toString());
+            JsonNode after = rpc.call("getWorkers", Map.of());
+            assertTrue(after.get(0).path("node").asInt() != node, "a new worker " + after.toPrettyString());
+            awaitAllOnWorkerOne(reconnecting);
+            awaitCondition(() -> {
+                try {
+                    return rpc.call("getWorkers", Map.of()).get(0).path("sockets").asInt() == 4;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "the four clients back on the new worker");
+
+            JsonNode none = rpc.call("scaleWorkers", Map.of("count", 0));
+            assertTrue(!none.path("success").asBoolean(), none.toString());
+        }
+    }
+
+    /** Each client is connected again (it reconnects by itself) and held by worker 1. */
+    private static void awaitAllOnWorkerOne(List<Socket> clients) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        for (Socket socket : clients) {
+            while (true) {
+                if (socket.connected()) {
+                    try {
+                        if ((Integer) emitWithAck(socket, "where").get(2, TimeUnit.SECONDS)[0] == 1) {
+                            break;
+                        }
+                    } catch (Exception e) {
+                        // not answered: it is reconnecting
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("a client not back on worker 1 within 20 s");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
     /** With workers=0 (changed in application.properties, applied by live reload) the card shows one server. */
     @Test
     void oneServerShowsAsOneWorker() throws Exception {

@@ -5,19 +5,25 @@ import jakarta.inject.Inject;
 import io.quarkiverse.socketio.OnConnect;
 import io.quarkiverse.socketio.OnEvent;
 import io.quarkiverse.socketio.SocketIO;
+import io.quarkiverse.socketio.SocketIOServer;
 import io.quarkiverse.socketio.SocketIOSocket;
 import io.quarkiverse.socketio.runtime.cluster.LocalServers;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The namespace of the dev-mode tests ({@link DevModeTest}): a client connects with {@code auth {name, room, token}},
  * joins {@code room} and keeps {@code name} in its data; {@code greet name} is acknowledged with a greeting (the text
- * the live-reload test changes in the source), {@code where} with the index of the worker that holds the socket.
+ * the live-reload test changes in the source), {@code where} with the index of the worker that holds the socket,
+ * {@code count} with the server count.
  */
 @SocketIO(namespace = "/dev")
 public class DevRoomsNamespace {
 
     @Inject
     LocalServers servers;
+
+    @Inject
+    SocketIOServer io;
 
     @OnConnect
     void connected(SocketIOSocket socket) {
@@ -31,6 +37,11 @@ public class DevRoomsNamespace {
     @OnEvent("greet")
     String greet(String name) {
         return "hello " + name;
+    }
+
+    @OnEvent("count")
+    Uni<Integer> count() {
+        return io.of("/dev").serverCount();
     }
 
     @OnEvent("where")

@@ -3,7 +3,6 @@ package io.quarkiverse.socketio.runtime.cluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntFunction;
 
 import org.jboss.logging.Logger;
@@ -80,7 +79,8 @@ public final class InJvmCluster {
     private final SocketIOConfig config;
     private final InJvmRelay relay = new InJvmRelay();
     private final NamespaceDefinitions definitions = new NamespaceDefinitions();
-    private final AtomicReferenceArray<Worker> workers;
+    /** in index order; replaced as a whole on every change, so that the router reads a consistent list */
+    private volatile List<Worker> workers;
     private final CurrentWorkerServer bean;
     private final Handler<RoutingContext> route = this::route;
     private volatile IntFunction<ServerObserver> observers = index -> ServerObserver.NONE;
@@ -92,10 +92,11 @@ public final class InJvmCluster {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.config = Objects.requireNonNull(config, "config");
-        this.workers = new AtomicReferenceArray<>(workerCount);
+        List<Worker> launched = new ArrayList<>(workerCount);
         for (int i = 0; i < workerCount; i++) {
-            workers.set(i, launch(i + 1, 0));
+            launched.add(launch(i + 1, 0));
         }
+        this.workers = List.copyOf(launched);
         this.bean = new CurrentWorkerServer(() -> workers.get(0).server);
     }
 
@@ -124,18 +125,14 @@ public final class InJvmCluster {
 
     /** The workers, in index order. */
     public List<Worker> workers() {
-        List<Worker> list = new ArrayList<>(workers.length());
-        for (int i = 0; i < workers.length(); i++) {
-            list.add(workers.get(i));
-        }
-        return list;
+        return workers;
     }
 
     /** Tells each worker's observer (by worker index) what happens on it, restarted workers included. */
     public void observe(IntFunction<ServerObserver> observers) {
         this.observers = observers;
-        for (int i = 0; i < workers.length(); i++) {
-            workers.get(i).server.observe(observers.apply(i + 1));
+        for (Worker worker : workers) {
+            worker.server.observe(observers.apply(worker.index));
         }
     }
 
@@ -152,8 +149,7 @@ public final class InJvmCluster {
     }
 
     private Worker owner(String sid) {
-        for (int i = 0; i < workers.length(); i++) {
-            Worker worker = workers.get(i);
+        for (Worker worker : workers) {
             if (worker.server.hasSession(sid)) {
                 return worker;
             }
@@ -162,9 +158,9 @@ public final class InJvmCluster {
     }
 
     private Worker fewestSessions() {
-        Worker best = workers.get(0);
-        for (int i = 1; i < workers.length(); i++) {
-            Worker worker = workers.get(i);
+        List<Worker> current = workers;
+        Worker best = current.get(0);
+        for (Worker worker : current) {
             if (worker.server.sessionCount() < best.server.sessionCount()) {
                 best = worker;
             }
@@ -178,13 +174,15 @@ public final class InJvmCluster {
      * server with a new node number takes its index.
      */
     public synchronized Worker restart(int index) {
-        if (index < 1 || index > workers.length()) {
-            throw new IllegalArgumentException("No worker " + index + ": the workers are 1 to " + workers.length());
+        if (index < 1 || index > workers.size()) {
+            throw new IllegalArgumentException("No worker " + index + ": the workers are 1 to " + workers.size());
         }
         Worker old = workers.get(index - 1);
         relay.kill(old.node());
         Worker fresh = launch(index, old.restarts + 1);
-        workers.set(index - 1, fresh);
+        List<Worker> next = new ArrayList<>(workers);
+        next.set(index - 1, fresh);
+        workers = List.copyOf(next);
         old.server.abort();
         LOG.infof("Socket.IO dev cluster: worker %d restarted (node %d, was node %d)", index, fresh.node(),
                 old.node());
@@ -192,12 +190,48 @@ public final class InJvmCluster {
     }
 
     /**
+     * Replaces every worker, one after the other, as a rolling reload of worker processes does: each new worker serves
+     * before the one it replaces goes (in-JVM, a new worker serves at once), whose clients reconnect to the others.
+     */
+    public synchronized List<Worker> reload() {
+        for (int index = 1; index <= workers.size(); index++) {
+            restart(index);
+        }
+        return workers;
+    }
+
+    /**
+     * Scales to {@code count} workers: new ones join with the next indexes; on the way down the workers with the
+     * highest indexes go, as if their processes stopped, and their clients reconnect to the others.
+     */
+    public synchronized List<Worker> scale(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("A dev cluster needs at least one worker; to run one server, set "
+                    + "quarkus.socketio.cluster.workers=0");
+        }
+        List<Worker> next = new ArrayList<>(workers);
+        while (next.size() < count) {
+            next.add(launch(next.size() + 1, 0));
+        }
+        List<Worker> gone = new ArrayList<>();
+        while (next.size() > count) {
+            gone.add(next.remove(next.size() - 1));
+        }
+        workers = List.copyOf(next);
+        for (Worker worker : gone) {
+            relay.kill(worker.node());
+            worker.server.abort();
+        }
+        LOG.infof("Socket.IO dev cluster: %d workers", count);
+        return workers;
+    }
+
+    /**
      * Stops every worker as a stopping worker process would: their connections close at once and the clients
      * reconnect (in dev mode, to the workers of the reloaded application).
      */
     public synchronized void stop() {
-        for (int i = 0; i < workers.length(); i++) {
-            Worker worker = workers.get(i);
+        for (Worker worker : workers) {
             worker.server.abort();
             relay.kill(worker.node());
         }

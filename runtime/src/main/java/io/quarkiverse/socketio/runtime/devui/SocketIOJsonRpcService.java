@@ -34,7 +34,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The Dev UI's JSON-RPC methods for the "Socket.IO cluster" card (dev mode only): the workers, their namespaces,
- * rooms and sockets, a live event log, and the actions (disconnect a socket, emit a test event, restart a worker).
+ * rooms and sockets, a live event log, and the actions (disconnect a socket, emit a test event, and the operator's
+ * restart, reload and scale on the dev cluster).
  * The page streams {@link #streamState()} and {@link #streamEvents()}; the other methods answer once.
  */
 public class SocketIOJsonRpcService {
@@ -192,14 +193,27 @@ public class SocketIOJsonRpcService {
 
     /** Restarts a worker of the dev cluster: its clients reconnect, to whichever worker the router picks. */
     public JsonObject restartWorker(int worker) {
+        return onCluster(cluster -> "Worker " + worker + " restarted as node " + cluster.restart(worker).node());
+    }
+
+    /** Replaces every worker of the dev cluster, one after the other (the operator's rolling reload). */
+    public JsonObject reloadWorkers() {
+        return onCluster(cluster -> "Reloaded " + cluster.reload().size() + " workers");
+    }
+
+    /** Scales the dev cluster to {@code count} workers (the operator's scale). */
+    public JsonObject scaleWorkers(int count) {
+        return onCluster(cluster -> "Scaled to " + cluster.scale(count).size() + " workers");
+    }
+
+    private JsonObject onCluster(java.util.function.Function<InJvmCluster, String> action) {
         InJvmCluster cluster = servers.inJvmCluster().orElse(null);
         if (cluster == null) {
-            return result(false, "This application runs one server (quarkus.socketio.cluster.workers=0): there is "
-                    + "no worker to restart");
+            return result(false, "This application runs one server (quarkus.socketio.cluster.workers=0): there are "
+                    + "no workers to act on");
         }
         try {
-            InJvmCluster.Worker fresh = cluster.restart(worker);
-            return result(true, "Worker " + worker + " restarted as node " + fresh.node());
+            return result(true, action.apply(cluster));
         } catch (IllegalArgumentException e) {
             return result(false, e.getMessage());
         }
