@@ -497,6 +497,7 @@ public class ClusterAdapter extends InMemoryAdapter {
         private final List<T> results;
         private final Consumer<List<T>> onComplete;
         private final TimeoutHandler<T> onTimeout;
+        private final long started = System.nanoTime();
         private long timer = -1;
         private boolean done;
 
@@ -560,6 +561,7 @@ public class ClusterAdapter extends InMemoryAdapter {
                 partial = List.copyOf(results);
             }
             requests.remove(id, this);
+            cluster.requestListener().requestEnded(type, System.nanoTime() - started, true);
             onTimeout.timedOut(missingCount, partial);
         }
 
@@ -578,6 +580,7 @@ public class ClusterAdapter extends InMemoryAdapter {
         private void deliver(List<T> complete) {
             if (complete != null) {
                 requests.remove(id, this);
+                cluster.requestListener().requestEnded(type, System.nanoTime() - started, false);
                 onComplete.accept(complete);
             }
         }

@@ -55,6 +55,7 @@ public final class ClusterAdapterFactory implements AdapterFactory, ClusterLink.
     /** nodes the link reported gone: late frames from them are dropped. Touched on the context only. */
     private final Set<Integer> deadNodes = ConcurrentHashMap.newKeySet();
     private volatile ServerObserver observer = ServerObserver.NONE;
+    private volatile ClusterRequestListener requestListener = ClusterRequestListener.NONE;
     private volatile long heartbeatTimer = -1;
     private volatile boolean closed;
 
@@ -116,6 +117,15 @@ public final class ClusterAdapterFactory implements AdapterFactory, ClusterLink.
     /** Tells {@code observer} of each message from another node. */
     public void observe(ServerObserver observer) {
         this.observer = observer;
+    }
+
+    /** Tells {@code listener} how each request to the other nodes ended, and how long it took. */
+    public void requestListener(ClusterRequestListener listener) {
+        this.requestListener = listener;
+    }
+
+    ClusterRequestListener requestListener() {
+        return requestListener;
     }
 
     /** This node's number. */

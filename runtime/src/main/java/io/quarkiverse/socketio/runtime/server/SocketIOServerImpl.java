@@ -199,7 +199,7 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
         return vertx;
     }
 
-    AdapterFactory adapterFactory() {
+    public AdapterFactory adapterFactory() {
         return adapterFactory;
     }
 
