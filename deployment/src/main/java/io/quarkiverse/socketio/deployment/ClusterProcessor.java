@@ -16,7 +16,6 @@ import io.quarkus.deployment.builditem.LaunchModeBuildItem;
 import io.quarkus.deployment.builditem.RawCommandLineArgumentsBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigBuilderBuildItem;
 import io.quarkus.runtime.RuntimeValue;
-import io.quarkus.vertx.core.deployment.CoreVertxBuildItem;
 
 /** The cluster: the process's role, decided first at runtime init, and what a worker needs. */
 class ClusterProcessor {
@@ -27,10 +26,9 @@ class ClusterProcessor {
      */
     @BuildStep
     @Record(ExecutionTime.RUNTIME_INIT)
-    ClusterRoleBuildItem clusterRole(ClusterRecorder recorder, CoreVertxBuildItem vertx, LaunchModeBuildItem launchMode,
+    ClusterRoleBuildItem clusterRole(ClusterRecorder recorder, LaunchModeBuildItem launchMode,
             RawCommandLineArgumentsBuildItem commandLine, BuildProducer<SyntheticBeanBuildItem> beans) {
-        RuntimeValue<ClusterMembership> membership = recorder.startRole(vertx.getVertx(),
-                launchMode.getLaunchMode(), commandLine);
+        RuntimeValue<ClusterMembership> membership = recorder.startRole(launchMode.getLaunchMode(), commandLine);
         beans.produce(SyntheticBeanBuildItem.configure(ClusterMembership.class)
                 .scope(Singleton.class)
                 .unremovable()

@@ -64,6 +64,8 @@ class ClusterControlIT {
             Answer reload = cli(cluster, "reload");
             assertEquals(0, reload.status(), reload.output());
             assertTrue(reload.output().contains("reloaded 2 workers"), reload.output());
+            assertEquals(List.of("2", "2"), statusJson(cluster).findValuesAsText("generation"),
+                    "both workers run configuration generation 2");
 
             Map<Integer, Long> after = cluster.readyWorkers();
             for (int index : List.of(1, 2)) {
@@ -144,6 +146,10 @@ class ClusterControlIT {
             JsonNode status = statusJson(cluster);
             assertEquals(List.of(before.get(1), before.get(2)), pidsOf(status), "status: " + status);
             assertTrue(status.findValuesAsText("state").stream().allMatch("READY"::equals), "status: " + status);
+            assertEquals(List.of("1", "1"), status.findValuesAsText("generation"),
+                    "the old workers still run generation 1: " + status);
+            Answer text = cli(cluster, "status");
+            assertTrue(text.output().contains("configuration generation 2"), "the generation wanted: " + text.output());
             Files.delete(crashFile);
             try (NodeScript clients = NodeScript.start("cluster-operate", cluster.uri(), "{\"clients\":20}",
                     "control-bad-replacement")) {

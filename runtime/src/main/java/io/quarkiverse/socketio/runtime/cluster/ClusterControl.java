@@ -158,15 +158,15 @@ public final class ClusterControl implements AutoCloseable {
                 if (words.length > 2 && words[2].equals("--json")) {
                     return JSON.writeValueAsString(rows);
                 }
-                progress.accept(String.format("%-7s %-8s %-9s %9s %9s %8s %10s %9s", "WORKER", "PID", "STATE",
-                        "UPTIME", "RESTARTS", "SOCKETS", "RSS", "CPU"));
+                progress.accept(String.format("%-7s %-8s %-9s %9s %9s %8s %10s %9s %4s", "WORKER", "PID", "STATE",
+                        "UPTIME", "RESTARTS", "SOCKETS", "RSS", "CPU", "GEN"));
                 for (ClusterPrimary.WorkerStatus row : rows) {
-                    progress.accept(String.format("%-7d %-8s %-9s %8ds %9d %8d %7d MB %8.1fs", row.index(),
+                    progress.accept(String.format("%-7d %-8s %-9s %8ds %9d %8d %7d MB %8.1fs %4d", row.index(),
                             row.pid() < 0 ? "-" : Long.toString(row.pid()), row.state().name().toLowerCase(Locale.ROOT),
                             row.uptimeMillis() / 1000, row.restarts(), row.sockets(), row.rssKb() / 1024,
-                            row.cpuMillis() / 1000.0));
+                            row.cpuMillis() / 1000.0, row.generation()));
                 }
-                return rows.size() + " workers";
+                return rows.size() + " workers, configuration generation " + primary.generation();
             case "reload":
                 primary.reload(progress);
                 return "reloaded";

@@ -92,6 +92,13 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     private int nextNode = 1;
     private volatile boolean stopping;
     private volatile boolean reconfiguring;
+    /**
+     * The configuration generation the workers should run: 1 at start, one more for each reload (which relaunches
+     * every worker with the jar and configuration as they are then). A worker runs the generation that was current when
+     * it was launched (also when it is restarted after a crash), so after a reload that stopped halfway the status
+     * shows which workers still run the previous one.
+     */
+    private int generation = 1;
 
     /**
      * @param workerCount how many workers to run
@@ -229,7 +236,7 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     /** Launches a process for the slot (it becomes the slot's current one only when the caller says so). */
     private synchronized Instance launch(Slot slot) {
         int node = nextNode++;
-        Instance instance = new Instance(slot, node);
+        Instance instance = new Instance(slot, node, generation);
         byNode.put(node, instance);
         try {
             instance.httpPort = freeLoopbackPort();
@@ -411,7 +418,8 @@ public final class ClusterPrimary implements ClusterRelay.Events {
             ProcessMetrics metrics = pid > 0 && state != State.STOPPED && state != State.CRASHED ? ProcessMetrics.of(pid)
                     : ProcessMetrics.NONE;
             rows.add(new WorkerStatus(slot.index, pid, state, uptime, slot.restartCount,
-                    current == null ? 0 : current.sockets, metrics.rssKb(), metrics.cpuMillis()));
+                    current == null ? 0 : current.sockets, metrics.rssKb(), metrics.cpuMillis(),
+                    current == null ? generation : current.generation));
         }
         return rows;
     }
@@ -435,6 +443,11 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     public void reload(Consumer<String> progress) throws Exception {
         beginReconfiguring();
         try {
+            int target;
+            synchronized (this) {
+                target = ++generation;
+            }
+            progress.accept("reloading to configuration generation " + target);
             for (int index : indexes()) {
                 replace(index, progress);
             }
@@ -660,9 +673,14 @@ public final class ClusterPrimary implements ClusterRelay.Events {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    /** A worker as the status shows it. */
+    /** A worker as the status shows it; {@code generation} is the configuration generation it runs. */
     public record WorkerStatus(int index, long pid, State state, long uptimeMillis, int restarts, int sockets,
-            long rssKb, long cpuMillis) {
+            long rssKb, long cpuMillis, int generation) {
+    }
+
+    /** The configuration generation the workers should run (see {@link WorkerStatus#generation()}). */
+    public synchronized int generation() {
+        return generation;
     }
 
     /** Memory and CPU of a process, from {@code /proc} (zero where the system does not tell). */
@@ -718,6 +736,8 @@ public final class ClusterPrimary implements ClusterRelay.Events {
 
         final Slot slot;
         final int node;
+        /** the configuration generation it was launched at */
+        final int generation;
         final CompletableFuture<Void> ready = new CompletableFuture<>();
         final CompletableFuture<Integer> exited = new CompletableFuture<>();
         volatile Process process;
@@ -727,9 +747,10 @@ public final class ClusterPrimary implements ClusterRelay.Events {
         volatile long startedAt;
         volatile long readyAt;
 
-        Instance(Slot slot, int node) {
+        Instance(Slot slot, int node, int generation) {
             this.slot = slot;
             this.node = node;
+            this.generation = generation;
         }
 
         String pid() {

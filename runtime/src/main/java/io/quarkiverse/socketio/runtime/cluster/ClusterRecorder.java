@@ -13,6 +13,8 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.RuntimeValue;
 import io.quarkus.runtime.annotations.Recorder;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.metrics.MetricsOptions;
 
 /**
  * Decides, early in the application's startup (before the HTTP router is built and before any application bean
@@ -31,7 +33,7 @@ public class ClusterRecorder {
         this.config = config;
     }
 
-    public RuntimeValue<ClusterMembership> startRole(Supplier<Vertx> vertx, LaunchMode launchMode,
+    public RuntimeValue<ClusterMembership> startRole(LaunchMode launchMode,
             Supplier<String[]> commandLine) {
         String[] arguments = commandLine.get();
         if (launchMode == LaunchMode.NORMAL && arguments != null && arguments.length > 0
@@ -58,7 +60,7 @@ public class ClusterRecorder {
         String host = ConfigProvider.getConfig().getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
         int port = httpPort();
         try {
-            new ClusterPrimary(vertx.get(), config.getValue(), workers, host, port).run();
+            new ClusterPrimary(primaryVertx(), config.getValue(), workers, host, port).run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -67,6 +69,14 @@ public class ClusterRecorder {
             throw new IllegalStateException(e.getMessage(), e);
         }
         throw new IllegalStateException("The Socket.IO cluster primary stopped serving");
+    }
+
+    /**
+     * The primary's own Vert.x: the application's is set up for the application (its metrics and tracing SPIs look up
+     * beans that never start in the primary, and would fail each connection it accepts).
+     */
+    private static Vertx primaryVertx() {
+        return Vertx.vertx(new VertxOptions().setMetricsOptions(new MetricsOptions().setEnabled(false)));
     }
 
     private static int httpPort() {
