@@ -23,6 +23,7 @@ import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOServer;
 import io.quarkiverse.socketio.SocketIOSocket;
 import io.quarkiverse.socketio.runtime.adapter.AdapterFactory;
+import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalBroadcast;
 import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.engine.EngineOptions;
@@ -30,6 +31,9 @@ import io.quarkiverse.socketio.runtime.engine.EngineServer;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacketDecoder;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacketEncoder;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
+import io.quarkiverse.socketio.runtime.recovery.SessionState;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Handler;
@@ -56,6 +60,11 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
     private final List<NamespaceGroup> groups = new CopyOnWriteArrayList<>();
     private final AdapterFactory adapterFactory;
     private final NamespaceImpl main;
+    /** connection state recovery: null when off */
+    private final RecoveryOptions recovery;
+    /** this process's store of sessions and broadcasts, when recovery is on and the adapters are in-memory */
+    private final RecoveryStore<LocalBroadcast, SessionState> recoveryStore;
+    private long recoverySweep = -1;
 
     /** The server of this process: its adapters are those of a worker of a cluster, or in-memory. */
     @Inject
@@ -75,6 +84,13 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
         this.json = new JsonArgs(mapper);
         this.encoder = new SocketIOPacketEncoder(mapper);
         this.adapterFactory = adapterFactory;
+        this.recovery = RecoveryOptions.from(config);
+        this.recoveryStore = recovery == null || adapterFactory.keepsRecoveryElsewhere() ? null
+                : new RecoveryStore<>(recovery);
+        if (recoveryStore != null) {
+            long period = Math.max(1000, Math.min(60_000, recovery.maxDisconnectionDuration().toMillis() / 2));
+            recoverySweep = vertx.setPeriodic(period, t -> recoveryStore.sweep());
+        }
         this.engine = new EngineServer(vertx, EngineOptions.from(config),
                 session -> session.handler(new ClientConnection(this, session)));
         this.main = (NamespaceImpl) of("/");
@@ -97,6 +113,9 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
     }
 
     void stop(@Observes ShutdownEvent event) {
+        if (recoverySweep != -1) {
+            vertx.cancelTimer(recoverySweep);
+        }
         engine.close();
         // The sessions close on their event loops (a held poll gets its close packet): give them a moment before the
         // HTTP server goes away with the answers.
@@ -123,6 +142,19 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
 
     Vertx vertx() {
         return vertx;
+    }
+
+    RecoveryOptions recovery() {
+        return recovery;
+    }
+
+    RecoveryStore<LocalBroadcast, SessionState> recoveryStore() {
+        return recoveryStore;
+    }
+
+    /** What the recovery store of this process holds; {@code null} when there is none (recovery off, or a worker). */
+    public RecoveryStore.Stats recoveryStats() {
+        return recoveryStore == null ? null : recoveryStore.stats();
     }
 
     AdapterFactory adapterFactory() {
