@@ -50,14 +50,19 @@ public final class RecoveryStore<P, S> {
     private final LongSupplier clock;
     private final Map<String, Session<S>> sessions = new HashMap<>();
     private final ArrayDeque<Entry<P>> log = new ArrayDeque<>();
+    private final long base;
     private long lastOffset;
+    /** the offset of the last broadcast dropped (base when none): every broadcast after it is still in the log */
+    private long droppedUpTo;
     private long bytes;
     private long evicted;
 
     /** A store whose offsets start above {@code base} (for example the start time in microseconds). */
     public RecoveryStore(RecoveryOptions options, long base, LongSupplier clock) {
         this.options = options;
+        this.base = base;
         this.lastOffset = base;
+        this.droppedUpTo = base;
         this.clock = clock;
     }
 
@@ -124,8 +129,9 @@ public final class RecoveryStore<P, S> {
 
     /**
      * Takes a disconnected session for recovery: the session, and the broadcasts after {@code offset} in log order;
-     * {@code null} when there is no such session, it expired, it is still connected, or the offset is not in the log
-     * (never issued, or dropped: packets after it may be missing). A session is taken once.
+     * {@code null} when there is no such session, it expired, it is still connected, or the offset is not one this
+     * store issued with every broadcast after it still kept (a client whose own last broadcast was dropped by age
+     * recovers as long as none after it was). A session is taken once.
      */
     public synchronized Restored<P, S> take(String pid, long offset) {
         Session<S> session = sessions.get(pid);
@@ -138,7 +144,7 @@ public final class RecoveryStore<P, S> {
             return null;
         }
         expireOld(now);
-        if (log.isEmpty() || offset < log.peekFirst().offset() || offset > lastOffset) {
+        if (offset <= base || offset > lastOffset || offset < droppedUpTo) {
             return null;
         }
         sessions.remove(pid);
@@ -173,6 +179,7 @@ public final class RecoveryStore<P, S> {
     private void dropOldest() {
         Entry<P> oldest = log.removeFirst();
         bytes -= oldest.bytes();
+        droppedUpTo = oldest.offset();
         evicted++;
     }
 

@@ -224,6 +224,10 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
                 runHandler(handler, socket, "connection");
             }
         }
+        if (socket.pid() != null) {
+            // the data the connection handlers set: a cluster keeps it outside this process from now on
+            adapter.sessionUpdated(socket.session());
+        }
     }
 
     /** A recovered socket that never connected: out of its rooms and of the namespace. */

@@ -70,7 +70,8 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
     @Inject
     public SocketIOServerImpl(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, ClusterMembership membership) {
         this(vertx, mapper, config,
-                membership.adapterFactory(vertx, mapper, config.cluster().requestsTimeout()));
+                membership.adapterFactory(vertx, mapper, config.cluster().requestsTimeout(),
+                        config.connectionStateRecovery().enabled()));
     }
 
     /**
