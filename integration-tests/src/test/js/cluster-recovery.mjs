@@ -4,7 +4,10 @@
 // than the first listener's (the test kills the first listener's worker); mode "reload" sends them with
 // POST /cluster-fixture/broadcast (any worker; the test reloads every worker). Phases: "ready" {victimWorker,
 // victimPid, senderWorker}; then the broadcasts flow until the test writes "stop" on stdin, 20 more follow, and the
-// result says, per listener, whether it got every broadcast once and in order, and how each reconnection went.
+// result says, per listener, whether it got every broadcast exactly once, whether their offsets (the last argument)
+// only grew (the order of the primary's log), whether that is also the order they were sent in, and how each
+// reconnection went. (Broadcasts sent one after another through REST calls to different workers are numbered in the
+// order they reach the primary, which may differ from the order of the calls; one client's emits are not.)
 import { scenario, delay, STEP_MS } from "./cluster-lib.mjs";
 
 const ROOM = "r";
@@ -16,6 +19,8 @@ scenario("cluster-recovery", async (ctx) => {
     for (let i = 0; i < count; i++) {
         const client = ctx.client("l" + i, [ROOM], reconnecting);
         client.connections = [];
+        client.offsets = [];
+        client.socket.on("chat", (...args) => client.offsets.push(parseInt(args[args.length - 1], 36)));
         client.socket.on("connect", () => client.connections.push({ id: client.socket.id,
             recovered: client.socket.recovered }));
         listeners.push(client);
@@ -72,12 +77,18 @@ scenario("cluster-recovery", async (ctx) => {
     const summaries = listeners.map((c) => {
         const chats = c.chats;
         const mismatch = expected.findIndex((n, i) => chats[i] !== n);
+        const counts = new Map();
+        for (const text of chats) counts.set(text, (counts.get(text) || 0) + 1);
+        const exactlyOnce = chats.length === sent && expected.every((n) => counts.get(n) === 1);
+        const offsetsGrow = c.offsets.every((o, i) => i === 0 || o > c.offsets[i - 1]);
         return {
             name: c.name,
             firstWorker: c.welcomes.length ? c.welcomes[0].worker : null,
             worker: c.worker,
             received: chats.length,
-            inOrderOnce: mismatch === -1 && chats.length === sent,
+            exactlyOnce,
+            offsetsGrow,
+            inSendOrder: mismatch === -1 && chats.length === sent,
             firstMismatch: mismatch === -1 ? null : { at: mismatch, got: chats.slice(Math.max(0, mismatch - 2),
                 mismatch + 3) },
             connections: c.connections,
