@@ -74,10 +74,14 @@ public final class RecoveryStore<P, S> {
         return options;
     }
 
-    /** Numbers and keeps a broadcast; returns its offset. The oldest broadcasts go when a bound is passed. */
+    /**
+     * Numbers and keeps a broadcast; returns its offset. The oldest broadcasts go when a bound is passed, and those
+     * older than the window go at once.
+     */
     public synchronized long append(P packet, int size) {
         long offset = ++lastOffset;
         long now = clock.getAsLong();
+        expireOld(now);
         log.addLast(new Entry<>(offset, packet, size, now));
         bytes += size;
         while (log.size() > options.maxPackets() || (bytes > options.maxBytes() && log.size() > 1)) {
