@@ -45,9 +45,6 @@ public interface LocalNamespace {
      */
     RecoveryStore<LocalBroadcast, SessionState> recoveryStore();
 
-    /** Whether connection state recovery is on. */
-    boolean recoveryEnabled();
-
     /** A broadcast kept for recovery in one process: where it went and its encoding, offset included. */
     record LocalBroadcast(String nsp, BroadcastOptions opts, OutboundPacket packet) {
     }

@@ -2,6 +2,7 @@ package io.quarkiverse.socketio.runtime.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
@@ -23,30 +24,24 @@ final class ClusterRecoveryStore {
 
     private static final Logger LOG = Logger.getLogger(ClusterRecoveryStore.class);
 
-    /** How the store reaches the workers: the relay's delivery. */
-    interface Delivery {
-        /** To every ready worker, in the order of the calls. */
-        void toAll(byte[] frame);
-
-        /** To one worker. */
-        void to(int node, byte[] frame);
-    }
-
     private final RecoveryStore<byte[], byte[]> store;
 
     ClusterRecoveryStore(RecoveryOptions options) {
         this.store = new RecoveryStore<>(options);
     }
 
-    /** A recovery frame from a worker; runs on that worker's reader thread. */
-    void onFrame(int node, byte[] frame, Delivery delivery) {
+    /**
+     * A recovery frame from a worker; runs on that worker's reader thread. {@code deliver} sends a frame of the store
+     * to the node its header names (every ready worker for {@code ALL}), in the order of the calls.
+     */
+    void onFrame(int node, byte[] frame, Consumer<byte[]> deliver) {
         RecoveryMessage message = RecoveryMessage.decode(frame);
         if (message instanceof RecoveryMessage.Sequence sequence) {
             // numbered and sent while the store is held: every worker gets the broadcasts in offset order, and a
             // RESTORED answer sits between the broadcasts it holds and those it does not
             synchronized (store) {
                 long offset = store.append(sequence.message(), sequence.message().length);
-                delivery.toAll(RecoveryMessage.frame(new RecoveryMessage.Sequenced(offset, node, sequence.message()),
+                deliver.accept(RecoveryMessage.frame(new RecoveryMessage.Sequenced(offset, node, sequence.message()),
                         ClusterFrame.RELAY, ClusterFrame.ALL));
             }
         } else if (message instanceof RecoveryMessage.Connected connected) {
@@ -58,7 +53,7 @@ final class ClusterRecoveryStore {
         } else if (message instanceof RecoveryMessage.Restore restore) {
             synchronized (store) {
                 RecoveryStore.Restored<byte[], byte[]> restored = store.take(restore.key(), restore.offset());
-                delivery.to(node, restoredFrame(restore, restored, node));
+                deliver.accept(restoredFrame(restore, restored, node));
             }
         } else {
             throw new io.quarkiverse.socketio.runtime.protocol.ClusterProtocolException(

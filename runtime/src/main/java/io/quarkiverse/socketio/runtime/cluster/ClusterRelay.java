@@ -80,17 +80,6 @@ public final class ClusterRelay implements AutoCloseable {
     private final LongAdder forwardedBytes = new LongAdder();
     /** connection state recovery's store for the workers; null when recovery is off */
     private final ClusterRecoveryStore recovery;
-    private final ClusterRecoveryStore.Delivery recoveryDelivery = new ClusterRecoveryStore.Delivery() {
-        @Override
-        public void toAll(byte[] frame) {
-            forward(null, frame, ClusterFrame.header(frame));
-        }
-
-        @Override
-        public void to(int node, byte[] frame) {
-            forward(null, frame, ClusterFrame.header(frame));
-        }
-    };
     private volatile boolean closed;
 
     private ClusterRelay(Path directory, byte[] secret, Events events, RecoveryOptions recovery) throws IOException {
@@ -289,7 +278,7 @@ public final class ClusterRelay implements AutoCloseable {
                     throw new ClusterProtocolException("Worker node " + node
                             + " sent a recovery frame, but connection state recovery is off in the primary");
                 }
-                recovery.onFrame(node, frame, recoveryDelivery);
+                recovery.onFrame(node, frame, answer -> forward(null, answer, ClusterFrame.header(answer)));
                 return;
             }
             forward(this, frame, header);

@@ -107,11 +107,6 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
     }
 
     @Override
-    public boolean recoveryEnabled() {
-        return server.recovery() != null;
-    }
-
-    @Override
     public Collection<SocketIOSocket> localSockets() {
         return Collections.unmodifiableCollection(sockets.values());
     }
