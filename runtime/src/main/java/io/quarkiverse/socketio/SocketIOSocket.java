@@ -28,6 +28,13 @@ public interface SocketIOSocket {
     /** The transport in use right now: {@code polling} or {@code websocket}. */
     String transport();
 
+    /**
+     * Whether this socket is a recovered one (connection state recovery): the client came back within
+     * {@code max-disconnection-duration} after losing its connection, and got its id, rooms and data back, and the
+     * broadcasts it missed. Already set when the connection handlers ({@code @OnConnect}) run.
+     */
+    boolean recovered();
+
     /** Whether the socket is still connected to its namespace. */
     boolean connected();
 

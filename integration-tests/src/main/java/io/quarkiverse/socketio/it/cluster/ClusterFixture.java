@@ -71,6 +71,8 @@ import io.vertx.ext.web.Router;
  * <h2>HTTP</h2>
  * <ul>
  * <li>{@code GET /cluster-fixture/info} - {@code {pid, worker}} of the process that served the request.</li>
+ * <li>{@code POST /cluster-fixture/broadcast?room=R&text=T} - emits {@code chat} with {@code T} to room {@code R}
+ * of {@code /cluster} (the whole namespace without {@code room}); answers {@code {pid, worker}}.</li>
  * <li>{@code POST /cluster-fixture/garbage-frame} - in a worker, answers {@code 202 {pid, worker}}, then writes to the
  * IPC channel a frame with a sane length prefix but version 99: the primary must drop this worker's link (the
  * worker then exits and is restarted). Outside a cluster: {@code 409}.</li>
@@ -123,6 +125,13 @@ public class ClusterFixture {
         router.get("/cluster-fixture/info").handler(rc -> rc.response()
                 .putHeader("content-type", "application/json")
                 .end(new JsonObject(self()).encode()));
+        router.post("/cluster-fixture/broadcast").handler(rc -> {
+            String room = rc.request().getParam("room");
+            String text = rc.request().getParam("text", "");
+            BroadcastOperator target = room == null ? io.of(NAMESPACE) : io.of(NAMESPACE).to(room);
+            target.emit("chat", text);
+            rc.response().putHeader("content-type", "application/json").end(new JsonObject(self()).encode());
+        });
         router.post("/cluster-fixture/garbage-frame").handler(rc -> {
             ClusterLink link = membership.link().orElse(null);
             if (link == null) {

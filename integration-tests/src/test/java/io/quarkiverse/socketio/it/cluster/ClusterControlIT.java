@@ -273,7 +273,7 @@ class ClusterControlIT {
     }
 
     /** Runs the application in its CLI mode against the cluster's primary. */
-    private static Answer cli(PackagedCluster cluster, String... command) throws Exception {
+    static Answer cli(PackagedCluster cluster, String... command) throws Exception {
         List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.http.port=" + cluster.port(), "-jar", PackagedCluster.JAR.toString(), "socketio"));
         line.addAll(List.of(command));

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.quarkiverse.socketio.RemoteSocket;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
+import io.quarkiverse.socketio.runtime.recovery.RestoredSession;
+import io.quarkiverse.socketio.runtime.recovery.SessionState;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -62,6 +64,33 @@ public interface Adapter {
 
     /** How many servers share this namespace, this one included. */
     Uni<Integer> serverCount();
+
+    // ------------------------------------------------------------------ connection state recovery (when enabled)
+
+    /**
+     * A local socket's session changed (it connected, joined or left a room). A cluster adapter keeps it outside the
+     * worker at once, so that the session survives a worker that dies without a word.
+     */
+    default void sessionUpdated(SessionState session) {
+    }
+
+    /** A local socket disconnected in a way that allows recovery: keep its session for the window. */
+    default void persistSession(SessionState session) {
+    }
+
+    /** A local socket left for good: its session cannot be recovered. */
+    default void discardSession(SessionState session) {
+    }
+
+    /**
+     * Takes the session {@code pid} of this namespace for a client that came back with {@code offset}, and calls
+     * {@code then} with it and the broadcasts it missed, or with {@code null} when it cannot be recovered. {@code then}
+     * runs in the adapter's delivery order: broadcasts delivered after it returns reach the sockets in the rooms it
+     * joined, those before are among the missed ones; so it must put the socket in its rooms before it returns.
+     */
+    default void restoreSession(String pid, long offset, Consumer<RestoredSession> then) {
+        then.accept(null);
+    }
 
     /** Releases what the adapter holds; called when its namespace is discarded or the server stops. */
     void close();

@@ -11,6 +11,14 @@ public interface AdapterFactory {
 
     Adapter create(LocalNamespace namespace);
 
+    /**
+     * Whether the adapters keep the sessions and broadcasts of connection state recovery outside this process (a
+     * cluster's primary); otherwise the server keeps them in its own store.
+     */
+    default boolean keepsRecoveryElsewhere() {
+        return false;
+    }
+
     /** Closes what the adapters share (a cluster link's listener, timers); the server calls it when it stops. */
     default void close() {
     }

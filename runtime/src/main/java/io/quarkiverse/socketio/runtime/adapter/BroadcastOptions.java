@@ -24,4 +24,16 @@ public record BroadcastOptions(Set<String> rooms, Set<String> except, Flags flag
     public record Flags(boolean volatile_, boolean compress, boolean local, Duration timeout) {
         public static final Flags NONE = new Flags(false, true, false, null);
     }
+
+    /** Whether a socket in these rooms is selected: in one of {@link #rooms} (or rooms empty), in none of except. */
+    public boolean selects(Set<String> socketRooms) {
+        boolean included = rooms.isEmpty();
+        for (String room : socketRooms) {
+            if (except.contains(room)) {
+                return false;
+            }
+            included = included || rooms.contains(room);
+        }
+        return included;
+    }
 }

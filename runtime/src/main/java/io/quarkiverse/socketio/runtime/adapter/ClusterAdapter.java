@@ -38,7 +38,12 @@ import io.quarkiverse.socketio.runtime.protocol.ClusterMessage.ServerSideEmit;
 import io.quarkiverse.socketio.runtime.protocol.ClusterMessage.ServerSideEmitResponse;
 import io.quarkiverse.socketio.runtime.protocol.ClusterMessage.SocketDetails;
 import io.quarkiverse.socketio.runtime.protocol.ClusterMessage.Type;
+import io.quarkiverse.socketio.runtime.protocol.ClusterMessageCodec;
+import io.quarkiverse.socketio.runtime.protocol.RecoveryMessage;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
+import io.quarkiverse.socketio.runtime.recovery.RestoredSession;
+import io.quarkiverse.socketio.runtime.recovery.SessionState;
+import io.quarkiverse.socketio.runtime.server.OutboundPacket;
 import io.quarkiverse.socketio.runtime.server.SocketSnapshot;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -108,12 +113,116 @@ public class ClusterAdapter extends InMemoryAdapter {
 
     // ------------------------------------------------------------------ local operations, published
 
+    /**
+     * {@inheritDoc}
+     * <p>
+     * With connection state recovery on, a recoverable broadcast is not delivered here first: it goes to the
+     * primary, which numbers it, keeps it and sends it to every node, this one included (see {@link #onSequenced}).
+     */
     @Override
     public void broadcast(SocketIOPacket packet, BroadcastOptions options) {
+        if (cluster.recovery() && isRecoverable(packet, options)) {
+            cluster.sequence(new ClusterMessage(Type.BROADCAST, uid, namespace.name(),
+                    new Broadcast(options, packet, null)));
+            return;
+        }
         if (!options.flags().local()) {
             publish(Type.BROADCAST, new Broadcast(options, packet, null));
         }
-        super.broadcast(packet, options);
+        deliver(packet, options);
+    }
+
+    /** A broadcast the primary numbered: delivered with its offset (a local one only on the node that sent it). */
+    void onSequenced(ClusterMessage message, long offset, int origin) {
+        if (closed || message.type() != Type.BROADCAST) {
+            return;
+        }
+        Broadcast broadcast = (Broadcast) message.data();
+        if (broadcast.opts().flags().local() && origin != cluster.node()) {
+            return;
+        }
+        deliver(withOffset(broadcast.packet(), offset), broadcast.opts());
+    }
+
+    // ------------------------------------------------------------------ connection state recovery
+
+    @Override
+    public void addAll(String socketId, Set<String> rooms) {
+        super.addAll(socketId, rooms);
+        sessionChanged(socketId);
+    }
+
+    @Override
+    public void del(String socketId, String room) {
+        super.del(socketId, room);
+        sessionChanged(socketId);
+    }
+
+    /** The primary keeps the session of a local socket up to date, so it outlives this worker. */
+    private void sessionChanged(String socketId) {
+        if (!cluster.recovery()) {
+            return;
+        }
+        LocalSocket socket = namespace.socket(socketId);
+        SessionState session = socket == null ? null : socket.session();
+        if (session != null) {
+            sessionUpdated(session);
+        }
+    }
+
+    @Override
+    public void sessionUpdated(SessionState session) {
+        byte[] state = stateBytes(session);
+        if (state != null) {
+            cluster.sendRecovery(new RecoveryMessage.Connected(session.key(), state));
+        }
+    }
+
+    @Override
+    public void persistSession(SessionState session) {
+        byte[] state = stateBytes(session);
+        cluster.sendRecovery(new RecoveryMessage.Disconnected(session.key(), state == null ? new byte[0] : state));
+    }
+
+    @Override
+    public void discardSession(SessionState session) {
+        cluster.sendRecovery(new RecoveryMessage.Discard(session.key()));
+    }
+
+    @Override
+    public void restoreSession(String pid, long offset, Consumer<RestoredSession> then) {
+        cluster.restore(this, SessionState.key(namespace.name(), pid), offset, then);
+    }
+
+    /** The primary's answer: the session, and the missed broadcasts of this namespace that reach its rooms. */
+    RestoredSession restored(RecoveryMessage.Restored restored, ClusterMessageCodec codec) {
+        SessionState session;
+        try {
+            session = SessionState.fromJson(cluster.mapper(), restored.state());
+        } catch (java.io.IOException e) {
+            LOG.warnf("A session kept by the primary cannot be read: %s", e.getMessage());
+            return null;
+        }
+        List<OutboundPacket> missed = new ArrayList<>();
+        for (RecoveryMessage.Missed packet : restored.missed()) {
+            ClusterMessage message = codec.decode(packet.message());
+            if (message.type() == Type.BROADCAST && message.nsp().equals(namespace.name())) {
+                Broadcast broadcast = (Broadcast) message.data();
+                if (broadcast.opts().selects(session.rooms())) {
+                    missed.add(namespace.encode(withOffset(broadcast.packet(), packet.offset())));
+                }
+            }
+        }
+        return new RestoredSession(session, missed);
+    }
+
+    private byte[] stateBytes(SessionState session) {
+        try {
+            return session.toJson(cluster.mapper());
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("Socket %s cannot be recovered: %s", session.sid(), e.getMessage());
+            return null;
+        }
     }
 
     /**
@@ -320,7 +429,7 @@ public class ClusterAdapter extends InMemoryAdapter {
 
     private void onBroadcast(Broadcast broadcast, int sourceNode) {
         if (broadcast.requestId() == null) {
-            super.broadcast(broadcast.packet(), broadcast.opts());
+            deliver(broadcast.packet(), broadcast.opts());
             return;
         }
         // Ack ids are per server: give the packet one of ours, so it cannot collide with this server's own.

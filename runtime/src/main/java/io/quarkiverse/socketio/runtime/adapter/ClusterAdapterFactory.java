@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
@@ -15,6 +17,8 @@ import io.quarkiverse.socketio.runtime.protocol.ClusterFrame;
 import io.quarkiverse.socketio.runtime.protocol.ClusterMessage;
 import io.quarkiverse.socketio.runtime.protocol.ClusterMessageCodec;
 import io.quarkiverse.socketio.runtime.protocol.ClusterProtocolException;
+import io.quarkiverse.socketio.runtime.protocol.RecoveryMessage;
+import io.quarkiverse.socketio.runtime.recovery.RestoredSession;
 import io.quarkiverse.socketio.runtime.server.JsonArgs;
 import io.quarkiverse.socketio.runtime.server.ServerObserver;
 import io.vertx.core.Context;
@@ -58,6 +62,11 @@ public final class ClusterAdapterFactory implements AdapterFactory, ClusterLink.
     private volatile ClusterRequestListener requestListener = ClusterRequestListener.NONE;
     private volatile long heartbeatTimer = -1;
     private volatile boolean closed;
+    /** whether connection state recovery is on: the primary then keeps the sessions and numbers the broadcasts */
+    private final boolean recovery;
+    /** restore requests waiting for the primary's answer, by request id; touched on the context only */
+    private final Map<Integer, PendingRestore> restores = new ConcurrentHashMap<>();
+    private final AtomicInteger restoreIds = new AtomicInteger();
 
     /** A factory with the default requests timeout (5 s). */
     public ClusterAdapterFactory(Vertx vertx, ClusterLink link, ObjectMapper mapper) {
@@ -72,12 +81,23 @@ public final class ClusterAdapterFactory implements AdapterFactory, ClusterLink.
      *        broadcast operator has its own timeout)
      */
     public ClusterAdapterFactory(Vertx vertx, ClusterLink link, ObjectMapper mapper, Duration requestsTimeout) {
-        this(vertx, link, mapper, requestsTimeout, ((VertxInternal) vertx).createEventLoopContext());
+        this(vertx, link, mapper, requestsTimeout, false);
+    }
+
+    /**
+     * Like {@link #ClusterAdapterFactory(Vertx, ClusterLink, ObjectMapper, Duration)}; with {@code recovery}, the
+     * sessions and recoverable broadcasts of connection state recovery go through the store of the relay (the
+     * primary's, or the in-JVM relay's).
+     */
+    public ClusterAdapterFactory(Vertx vertx, ClusterLink link, ObjectMapper mapper, Duration requestsTimeout,
+            boolean recovery) {
+        this(vertx, link, mapper, requestsTimeout, recovery, ((VertxInternal) vertx).createEventLoopContext());
     }
 
     /** @param context the event-loop context everything the link delivers is applied on */
     public ClusterAdapterFactory(Vertx vertx, ClusterLink link, ObjectMapper mapper, Duration requestsTimeout,
-            Context context) {
+            boolean recovery, Context context) {
+        this.recovery = recovery;
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.link = Objects.requireNonNull(link, "link");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
@@ -150,7 +170,88 @@ public final class ClusterAdapterFactory implements AdapterFactory, ClusterLink.
         link.listener(null);
     }
 
+    @Override
+    public boolean keepsRecoveryElsewhere() {
+        return recovery;
+    }
+
     // ------------------------------------------------------------------ used by the adapters
+
+    boolean recovery() {
+        return recovery;
+    }
+
+    /** Sends a recovery message to the primary's store. */
+    void sendRecovery(RecoveryMessage message) {
+        if (link.isOpen()) {
+            link.send(ClusterFrame.RELAY, RecoveryMessage.frame(message, link.self(), ClusterFrame.RELAY));
+        }
+    }
+
+    /** Sends a recoverable broadcast to the primary, which numbers it and sends it to every node, this one included. */
+    void sequence(ClusterMessage message) {
+        byte[] body;
+        try {
+            body = codec.encode(message);
+        } catch (IllegalArgumentException e) {
+            LOG.errorf(e, "Cannot send a broadcast of namespace %s to the cluster", message.nsp());
+            return;
+        }
+        sendRecovery(new RecoveryMessage.Sequence(body));
+    }
+
+    /**
+     * Asks the primary for a session and the broadcasts after {@code offset}; {@code then} runs on this factory's
+     * context, in the order of the frames from the primary, with {@code null} when the session cannot be recovered
+     * or the primary did not answer within the requests timeout.
+     */
+    void restore(ClusterAdapter adapter, String key, long offset, Consumer<RestoredSession> then) {
+        if (!link.isOpen()) {
+            then.accept(null);
+            return;
+        }
+        int id = restoreIds.incrementAndGet();
+        PendingRestore pending = new PendingRestore(adapter, then);
+        restores.put(id, pending);
+        pending.timer = vertx.setTimer(requestsTimeout.toMillis(), t -> context.runOnContext(v -> {
+            PendingRestore late = restores.remove(id);
+            if (late != null) {
+                LOG.debugf("The primary did not answer a session restore within %s", requestsTimeout);
+                late.then.accept(null);
+            }
+        }));
+        sendRecovery(new RecoveryMessage.Restore(id, offset, key));
+    }
+
+    /** A restore waiting for its answer. */
+    private static final class PendingRestore {
+        final ClusterAdapter adapter;
+        final Consumer<RestoredSession> then;
+        volatile long timer = -1;
+
+        PendingRestore(ClusterAdapter adapter, Consumer<RestoredSession> then) {
+            this.adapter = adapter;
+            this.then = then;
+        }
+    }
+
+    private void onRecoveryFrame(byte[] frame) {
+        RecoveryMessage message = RecoveryMessage.decode(frame);
+        if (message instanceof RecoveryMessage.Sequenced sequenced) {
+            ClusterMessage broadcast = codec.decode(sequenced.message());
+            ClusterAdapter adapter = adapters.get(broadcast.nsp());
+            if (adapter != null) {
+                adapter.onSequenced(broadcast, sequenced.offset(), sequenced.origin());
+            }
+        } else if (message instanceof RecoveryMessage.Restored restored) {
+            PendingRestore pending = restores.remove(restored.requestId());
+            if (pending == null) {
+                return;
+            }
+            vertx.cancelTimer(pending.timer);
+            pending.then.accept(restored.state() == null ? null : pending.adapter.restored(restored, codec));
+        }
+    }
 
     Vertx vertx() {
         return vertx;
@@ -234,6 +335,10 @@ public final class ClusterAdapterFactory implements AdapterFactory, ClusterLink.
         try {
             ClusterFrame.Header header = ClusterFrame.header(frame);
             source = header.source();
+            if (header.kind() == ClusterFrame.Kind.RECOVERY && source == ClusterFrame.RELAY) {
+                onRecoveryFrame(frame);
+                return;
+            }
             if (deadNodes.contains(source) || header.kind() != ClusterFrame.Kind.ADAPTER) {
                 return;
             }

@@ -14,8 +14,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.quarkiverse.socketio.RemoteSocket;
+import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalBroadcast;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalSocket;
+import io.quarkiverse.socketio.runtime.protocol.PacketType;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
+import io.quarkiverse.socketio.runtime.recovery.Offsets;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
+import io.quarkiverse.socketio.runtime.recovery.RestoredSession;
+import io.quarkiverse.socketio.runtime.recovery.SessionState;
 import io.quarkiverse.socketio.runtime.server.OutboundPacket;
 import io.smallrye.mutiny.Uni;
 
@@ -81,15 +87,109 @@ public class InMemoryAdapter implements Adapter {
         return Collections.unmodifiableSet(rooms.keySet());
     }
 
+    /**
+     * {@inheritDoc}
+     * <p>
+     * With connection state recovery on, a recoverable broadcast gets the next offset of the process's store as its
+     * last argument, is kept there, and is delivered while the store is held: every socket sees the broadcasts in
+     * offset order, and a socket being restored gets each one either among its missed packets or live, never both.
+     */
     @Override
     public void broadcast(SocketIOPacket packet, BroadcastOptions options) {
+        RecoveryStore<LocalBroadcast, SessionState> store = namespace.recoveryStore();
+        if (store == null || !isRecoverable(packet, options)) {
+            deliver(packet, options);
+            return;
+        }
+        synchronized (store) {
+            OutboundPacket encoded = namespace.encode(withOffset(packet, store.nextOffset()));
+            store.append(new LocalBroadcast(namespace.name(), options, encoded), encodedSize(encoded));
+            deliver(encoded, options);
+        }
+    }
+
+    /**
+     * Whether a broadcast is kept for recovery, as in Node.js: an event without acknowledgement (an ack callback
+     * cannot be restored on another server) and not volatile.
+     */
+    public static boolean isRecoverable(SocketIOPacket packet, BroadcastOptions options) {
+        return packet.type() == PacketType.EVENT && !packet.hasAckId() && !options.flags().volatile_();
+    }
+
+    /** The packet with the offset appended as its last argument, where socket.io-client looks for it. */
+    public static SocketIOPacket withOffset(SocketIOPacket packet, long offset) {
+        ArrayNode data = ((ArrayNode) packet.data()).deepCopy();
+        data.add(Offsets.format(offset));
+        return SocketIOPacket.event(packet.namespace(), data);
+    }
+
+    /** What an encoded packet weighs in the store: its text (UTF-16 upper bound) and attachments. */
+    public static int encodedSize(OutboundPacket packet) {
+        long size = 2L * packet.text().length();
+        for (var attachment : packet.attachments()) {
+            size += attachment.length();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
+    }
+
+    /** Writes a packet to the local sockets the options select, without keeping it anywhere. */
+    protected void deliver(SocketIOPacket packet, BroadcastOptions options) {
         List<LocalSocket> targets = localTargets(options);
         if (targets.isEmpty()) {
             return;
         }
-        OutboundPacket encoded = namespace.encode(packet);
+        deliverTo(targets, namespace.encode(packet), options);
+    }
+
+    /** Writes an encoded packet to the local sockets the options select. */
+    protected void deliver(OutboundPacket encoded, BroadcastOptions options) {
+        deliverTo(localTargets(options), encoded, options);
+    }
+
+    private static void deliverTo(List<LocalSocket> targets, OutboundPacket encoded, BroadcastOptions options) {
         for (LocalSocket socket : targets) {
             socket.write(encoded, options.flags().volatile_());
+        }
+    }
+
+    @Override
+    public void persistSession(SessionState session) {
+        RecoveryStore<LocalBroadcast, SessionState> store = namespace.recoveryStore();
+        if (store != null) {
+            store.disconnected(session.key(), session);
+        }
+    }
+
+    @Override
+    public void discardSession(SessionState session) {
+        RecoveryStore<LocalBroadcast, SessionState> store = namespace.recoveryStore();
+        if (store != null) {
+            store.discard(session.key());
+        }
+    }
+
+    @Override
+    public void restoreSession(String pid, long offset, Consumer<RestoredSession> then) {
+        RecoveryStore<LocalBroadcast, SessionState> store = namespace.recoveryStore();
+        if (store == null) {
+            then.accept(null);
+            return;
+        }
+        synchronized (store) {
+            RecoveryStore.Restored<LocalBroadcast, SessionState> restored = store
+                    .take(SessionState.key(namespace.name(), pid), offset);
+            if (restored == null) {
+                then.accept(null);
+                return;
+            }
+            List<OutboundPacket> missed = new ArrayList<>();
+            for (LocalBroadcast broadcast : restored.missed()) {
+                if (broadcast.nsp().equals(namespace.name())
+                        && broadcast.opts().selects(restored.session().rooms())) {
+                    missed.add(broadcast.packet());
+                }
+            }
+            then.accept(new RestoredSession(restored.session(), missed));
         }
     }
 

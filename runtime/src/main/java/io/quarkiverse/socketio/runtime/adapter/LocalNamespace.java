@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.quarkiverse.socketio.RemoteSocket;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
+import io.quarkiverse.socketio.runtime.recovery.SessionState;
 import io.quarkiverse.socketio.runtime.server.OutboundPacket;
 
 /**
@@ -37,6 +39,16 @@ public interface LocalNamespace {
      */
     void onServerSideEmit(ArrayNode eventAndArgs, Consumer<ArrayNode> ack);
 
+    /**
+     * The store of connection state recovery in this process, or {@code null} when recovery is off. The in-memory
+     * adapter keeps the sessions and broadcasts there; a cluster adapter keeps them with the primary instead.
+     */
+    RecoveryStore<LocalBroadcast, SessionState> recoveryStore();
+
+    /** A broadcast kept for recovery in one process: where it went and its encoding, offset included. */
+    record LocalBroadcast(String nsp, BroadcastOptions opts, OutboundPacket packet) {
+    }
+
     /** What an adapter does with a socket connected to this process. */
     interface LocalSocket {
         String id();
@@ -48,6 +60,9 @@ public interface LocalNamespace {
         void expectAck(long ackId, Consumer<ArrayNode> ack);
 
         void disconnect(boolean close);
+
+        /** The socket's session for recovery, or {@code null} when recovery is off. */
+        SessionState session();
 
         /** A snapshot of the socket for fetchSockets. */
         RemoteSocket snapshot();

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
+import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -156,6 +157,19 @@ final class ClusterManagement {
         text.append("socketio_cluster_relay_frames_total ").append(traffic[0]).append('\n');
         family(text, "socketio_cluster_relay_bytes_total", "counter", "Bytes of the cluster frames delivered");
         text.append("socketio_cluster_relay_bytes_total ").append(traffic[1]).append('\n');
+        RecoveryStore.Stats recovery = primary.recoveryStats();
+        if (recovery != null) {
+            gauge(text, "socketio_recovery_sessions", "Sessions the recovery store keeps, connected or not",
+                    recovery.sessions());
+            gauge(text, "socketio_recovery_disconnected_sessions", "Kept sessions waiting for their client",
+                    recovery.disconnectedSessions());
+            gauge(text, "socketio_recovery_packets", "Broadcasts the recovery store keeps", recovery.packets());
+            gauge(text, "socketio_recovery_bytes", "Bytes of the broadcasts the recovery store keeps",
+                    recovery.bytes());
+            family(text, "socketio_recovery_evicted_packets_total", "counter",
+                    "Broadcasts dropped from the recovery store (bounds or age)");
+            text.append("socketio_recovery_evicted_packets_total ").append(recovery.evictedPackets()).append('\n');
+        }
         return text.toString();
     }
 

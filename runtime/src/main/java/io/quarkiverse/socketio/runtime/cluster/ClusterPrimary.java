@@ -33,6 +33,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.SocketAddress;
@@ -86,6 +88,8 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     private final ScheduledExecutorService timers;
     private final CountDownLatch firstStart;
     private ClusterRelay relay;
+    /** connection state recovery, kept by the relay for every worker; null when off */
+    private final RecoveryOptions recovery;
     private StickyRouter router;
     private ClusterControl control;
     private HttpServer management;
@@ -108,6 +112,7 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     public ClusterPrimary(Vertx vertx, SocketIOConfig config, int workerCount, String host, int port) {
         this.vertx = vertx;
         this.config = config.cluster();
+        this.recovery = RecoveryOptions.from(config);
         this.host = host;
         this.port = port;
         this.command = WorkerCommand.current();
@@ -151,7 +156,7 @@ public final class ClusterPrimary implements ClusterRelay.Events {
      * throwing, when the cluster cannot start.
      */
     public void run() throws Exception {
-        relay = ClusterRelay.open(this);
+        relay = ClusterRelay.open(this, recovery);
         LOG.infof("Socket.IO cluster IPC channel: %s", relay.socketPath());
         router = new StickyRouter(vertx, routerOptions);
         Thread drain = new Thread(this::drainAndExit, "socketio-cluster-drain");
@@ -206,6 +211,12 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     /** The relay's frame deliveries and their bytes since the primary started. */
     public long[] relayTraffic() {
         return new long[] { relay.forwardedFrames(), relay.forwardedBytes() };
+    }
+
+    /** What the store of connection state recovery holds, or {@code null} when recovery is off. */
+    public RecoveryStore.Stats recoveryStats() {
+        ClusterRelay current = relay;
+        return current == null ? null : current.recoveryStats();
     }
 
     /** How many workers are ready, and how many there should be. */

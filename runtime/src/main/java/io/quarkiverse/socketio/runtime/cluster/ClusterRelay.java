@@ -27,6 +27,8 @@ import org.jboss.logging.Logger;
 import io.quarkiverse.socketio.runtime.protocol.ClusterFrame;
 import io.quarkiverse.socketio.runtime.protocol.ClusterProtocolException;
 import io.quarkiverse.socketio.runtime.protocol.ControlMessage;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
 
 /**
  * The primary's end of the IPC channel: a Unix domain socket in a directory only this user may enter, where the
@@ -76,14 +78,17 @@ public final class ClusterRelay implements AutoCloseable {
     private final ReentrantReadWriteLock membership = new ReentrantReadWriteLock();
     private final LongAdder forwardedFrames = new LongAdder();
     private final LongAdder forwardedBytes = new LongAdder();
+    /** connection state recovery's store for the workers; null when recovery is off */
+    private final ClusterRecoveryStore recovery;
     private volatile boolean closed;
 
-    private ClusterRelay(Path directory, byte[] secret, Events events) throws IOException {
+    private ClusterRelay(Path directory, byte[] secret, Events events, RecoveryOptions recovery) throws IOException {
         this.directory = directory;
         this.socketPath = directory.resolve("ipc.sock");
         this.secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         this.secret = secretText.getBytes(StandardCharsets.UTF_8);
         this.events = events;
+        this.recovery = recovery == null ? null : new ClusterRecoveryStore(recovery);
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         this.server.bind(UnixDomainSocketAddress.of(socketPath));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -95,11 +100,23 @@ public final class ClusterRelay implements AutoCloseable {
 
     /** Opens the channel in a new owner-only temporary directory and starts accepting workers. */
     public static ClusterRelay open(Events events) throws IOException {
+        return open(events, null);
+    }
+
+    /**
+     * Like {@link #open(Events)}, with the store of connection state recovery when {@code recovery} is not
+     * {@code null}.
+     */
+    public static ClusterRelay open(Events events, RecoveryOptions recovery) throws IOException {
         Path directory = Files.createTempDirectory("socketio-cluster-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        ClusterRelay relay = new ClusterRelay(directory, secret, events);
+        ClusterRelay relay = new ClusterRelay(directory, secret, events, recovery);
+        if (relay.recovery != null) {
+            long period = Math.max(1000, Math.min(60_000, recovery.maxDisconnectionDuration().toMillis() / 2));
+            relay.timers.scheduleWithFixedDelay(relay.recovery::sweep, period, period, TimeUnit.MILLISECONDS);
+        }
         Thread acceptor = new Thread(relay::accept, "socketio-cluster-relay-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -138,6 +155,11 @@ public final class ClusterRelay implements AutoCloseable {
     /** The bytes of those deliveries. */
     public long forwardedBytes() {
         return forwardedBytes.sum();
+    }
+
+    /** What the store of connection state recovery holds, or {@code null} when recovery is off. */
+    public RecoveryStore.Stats recoveryStats() {
+        return recovery == null ? null : recovery.stats();
     }
 
     @Override
@@ -251,6 +273,14 @@ public final class ClusterRelay implements AutoCloseable {
                 }
                 return;
             }
+            if (header.kind() == ClusterFrame.Kind.RECOVERY) {
+                if (recovery == null) {
+                    throw new ClusterProtocolException("Worker node " + node
+                            + " sent a recovery frame, but connection state recovery is off in the primary");
+                }
+                recovery.onFrame(node, frame, answer -> forward(null, answer, ClusterFrame.header(answer)));
+                return;
+            }
             forward(this, frame, header);
         }
 
@@ -308,6 +338,9 @@ public final class ClusterRelay implements AutoCloseable {
                 }
             } finally {
                 membership.writeLock().unlock();
+            }
+            if (recovery != null) {
+                recovery.nodeGone(gone);
             }
             if (!closed) {
                 events.onLinkClosed(gone);

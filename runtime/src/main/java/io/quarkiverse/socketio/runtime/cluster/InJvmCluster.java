@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkiverse.socketio.SocketIOServer;
 import io.quarkiverse.socketio.runtime.adapter.ClusterAdapterFactory;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
+import io.quarkiverse.socketio.runtime.protocol.ClusterFrame;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
 import io.quarkiverse.socketio.runtime.server.CurrentWorkerServer;
 import io.quarkiverse.socketio.runtime.server.NamespaceDefinitions;
 import io.quarkiverse.socketio.runtime.server.ServerObserver;
@@ -77,7 +79,8 @@ public final class InJvmCluster {
     private final Vertx vertx;
     private final ObjectMapper mapper;
     private final SocketIOConfig config;
-    private final InJvmRelay relay = new InJvmRelay();
+    private final InJvmRelay relay;
+    private final boolean recovery;
     private final NamespaceDefinitions definitions = new NamespaceDefinitions();
     /** in index order; replaced as a whole on every change, so that the router reads a consistent list */
     private volatile List<Worker> workers;
@@ -92,6 +95,13 @@ public final class InJvmCluster {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.config = Objects.requireNonNull(config, "config");
+        RecoveryOptions recoveryOptions = RecoveryOptions.from(config);
+        this.recovery = recoveryOptions != null;
+        this.relay = new InJvmRelay(ClusterFrame.DEFAULT_MAX_FRAME_SIZE, recoveryOptions);
+        if (recovery) {
+            long period = Math.max(1000, Math.min(60_000, recoveryOptions.maxDisconnectionDuration().toMillis() / 2));
+            vertx.setPeriodic(period, t -> relay.sweepRecovery());
+        }
         List<Worker> launched = new ArrayList<>(workerCount);
         for (int i = 0; i < workerCount; i++) {
             launched.add(launch(i + 1, 0));
@@ -105,7 +115,7 @@ public final class InJvmCluster {
         Context loop = ((VertxInternal) vertx).createEventLoopContext();
         Context adapterContext = VertxContext.createNewDuplicatedContext(loop);
         ClusterAdapterFactory adapters = new ClusterAdapterFactory(vertx, link, mapper,
-                config.cluster().requestsTimeout(), adapterContext);
+                config.cluster().requestsTimeout(), recovery, adapterContext);
         SocketIOServerImpl server = new SocketIOServerImpl(vertx, mapper, config, adapters, definitions, loop);
         // server-side events and cluster requests run on the adapter's context: they are this worker's code too
         server.claim(adapterContext);

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkiverse.socketio.runtime.protocol.ClusterFrame;
 import io.quarkiverse.socketio.runtime.protocol.ClusterProtocolException;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
 
 /**
  * A cluster inside one JVM: the links of several isolated server instances joined by a relay that works like the
@@ -32,15 +33,29 @@ public final class InJvmRelay {
     private final ReentrantReadWriteLock membership = new ReentrantReadWriteLock();
     private final int maxFrameSize;
     private final AtomicLong forwarded = new AtomicLong();
+    /** connection state recovery's store, as the primary keeps it for worker processes; null when recovery is off */
+    private final ClusterRecoveryStore recovery;
     private int nextNode = 1;
 
     public InJvmRelay() {
-        this(ClusterFrame.DEFAULT_MAX_FRAME_SIZE);
+        this(ClusterFrame.DEFAULT_MAX_FRAME_SIZE, null);
     }
 
-    /** @param maxFrameSize the largest frame forwarded; larger ones are dropped */
-    public InJvmRelay(int maxFrameSize) {
+    /**
+     * @param maxFrameSize the largest frame forwarded; larger ones are dropped
+     * @param recovery the settings of connection state recovery, whose store the relay then keeps for the nodes (as
+     *        the primary does); {@code null} when recovery is off
+     */
+    public InJvmRelay(int maxFrameSize, RecoveryOptions recovery) {
         this.maxFrameSize = maxFrameSize;
+        this.recovery = recovery == null ? null : new ClusterRecoveryStore(recovery);
+    }
+
+    /** Forgets the expired sessions and broadcasts of the recovery store; call it now and then. */
+    public void sweepRecovery() {
+        if (recovery != null) {
+            recovery.sweep();
+        }
     }
 
     /** A new node: its link, connected. The nodes already there are told it joined. */
@@ -73,6 +88,9 @@ public final class InJvmRelay {
                 return;
             }
             link.closeQuietly();
+            if (recovery != null) {
+                recovery.nodeGone(node);
+            }
             for (Link other : links.values()) {
                 other.nodeEvent(node, false);
             }
@@ -116,6 +134,10 @@ public final class InJvmRelay {
             LOG.warnf("Node %d sent a bad cluster frame, dropped: %s", from.node, e.getMessage());
             return;
         }
+        if (header.kind() == ClusterFrame.Kind.RECOVERY) {
+            recover(from, frame);
+            return;
+        }
         if (header.source() != from.node || header.target() != expectedTarget) {
             throw new IllegalArgumentException("Frame header (source " + header.source() + ", target "
                     + header.target() + ") does not match the call (node " + from.node + ", target " + expectedTarget
@@ -138,6 +160,38 @@ public final class InJvmRelay {
                     to.deliver(frame);
                 }
             }
+        } finally {
+            membership.readLock().unlock();
+        }
+    }
+
+    /** A recovery frame from a node goes to the store, which answers by frames for the node(s) their header names. */
+    private void recover(Link from, byte[] frame) {
+        if (recovery == null) {
+            LOG.warnf("Node %d sent a recovery frame, but connection state recovery is off: dropped", from.node);
+            return;
+        }
+        membership.readLock().lock();
+        try {
+            if (!from.open) {
+                return;
+            }
+            recovery.onFrame(from.node, frame, answer -> {
+                ClusterFrame.Header header = ClusterFrame.header(answer);
+                if (header.toAll()) {
+                    // the sender included: a numbered broadcast comes back to it too
+                    for (Link to : links.values()) {
+                        to.deliver(answer);
+                    }
+                } else {
+                    Link to = links.get(header.target());
+                    if (to != null) {
+                        to.deliver(answer);
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("Node %d sent a bad recovery frame, dropped: %s", from.node, e.getMessage());
         } finally {
             membership.readLock().unlock();
         }

@@ -49,7 +49,8 @@ public class LocalServers {
                     + "(quarkus.socketio.cluster.workers; 0 runs one server)", membership.inJvmWorkers());
         } else {
             single = new SocketIOServerImpl(vertx, mapper, config,
-                    membership.adapterFactory(vertx, mapper, config.cluster().requestsTimeout()));
+                    membership.adapterFactory(vertx, mapper, config.cluster().requestsTimeout(),
+                            config.connectionStateRecovery().enabled()));
             cluster = null;
         }
     }

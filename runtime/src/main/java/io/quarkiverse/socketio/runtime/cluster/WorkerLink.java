@@ -128,7 +128,8 @@ public final class WorkerLink implements ClusterLink {
 
     private void onFrame(byte[] frame) {
         ClusterFrame.Header header = ClusterFrame.header(frame);
-        if (header.kind() == ClusterFrame.Kind.ADAPTER) {
+        // adapter messages, and connection state recovery's (from the primary's store): the adapters' business
+        if (header.kind() == ClusterFrame.Kind.ADAPTER || header.kind() == ClusterFrame.Kind.RECOVERY) {
             Listener current = listener;
             if (current != null) {
                 try {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -79,6 +80,52 @@ public interface SocketIOConfig {
      * The cluster: several worker processes of this application behind one primary process on the public port.
      */
     Cluster cluster();
+
+    /**
+     * Connection state recovery (Socket.IO 4.6+): a client that lost its connection comes back within a window with
+     * the same socket id, rooms and data, and receives the broadcasts it missed. In a cluster the sessions and the
+     * missed broadcasts are kept by the primary, so a client recovers on whichever worker it lands on.
+     */
+    ConnectionStateRecovery connectionStateRecovery();
+
+    interface ConnectionStateRecovery {
+        /**
+         * Whether connection state recovery is on. Off by default, as in Node.js: with it on, every broadcast without
+         * acknowledgement and not volatile carries an offset as its last argument, and is kept for
+         * {@code max-disconnection-duration}.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * How long after a disconnection a client may come back and recover its session. Node's
+         * {@code maxDisconnectionDuration}.
+         */
+        @WithDefault("2m")
+        Duration maxDisconnectionDuration();
+
+        /**
+         * Whether a recovered socket skips the namespace's middlewares (they ran when it first connected). Node's
+         * {@code skipMiddlewares}.
+         */
+        @WithDefault("true")
+        boolean skipMiddlewares();
+
+        /**
+         * The most broadcasts kept for clients that come back, over every namespace: the oldest is dropped first. A
+         * client whose last broadcast was dropped gets a new session instead of a recovered one. Not in Node.js,
+         * which keeps every broadcast of the window.
+         */
+        @WithDefault("10000")
+        int maxPackets();
+
+        /**
+         * The most bytes of broadcasts kept for clients that come back (their encoded size), over every namespace:
+         * the oldest is dropped first. Not in Node.js, which keeps every broadcast of the window.
+         */
+        @WithDefault("64M")
+        MemorySize maxBytes();
+    }
 
     interface Cors {
         /**

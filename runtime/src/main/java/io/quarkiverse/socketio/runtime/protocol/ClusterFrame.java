@@ -16,7 +16,8 @@ import java.util.List;
  *   4     1   version  {@value #VERSION}
  *   5     1   kind     {@link Kind}: 1 = ADAPTER (the body is one MessagePack cluster message,
  *                      see {@link ClusterMessageCodec}), 2 = CONTROL (between the primary and one worker,
- *                      see {@link ControlMessage})
+ *                      see {@link ControlMessage}), 3 = RECOVERY (between a worker and the primary's
+ *                      recovery store, see {@link RecoveryMessage})
  *   6     2   source   the node that wrote the frame: 0 = the relay (primary), 1..65534 = a worker
  *   8     2   target   the node the frame is for, or 0xFFFF = every node but the source
  *  10     -   body     length - 6 bytes
@@ -60,7 +61,12 @@ public final class ClusterFrame {
         /** A cluster adapter message (socket.io-adapter numbering), MessagePack encoded. */
         ADAPTER(1),
         /** A message between the relay and one worker about the cluster itself: {@link ControlMessage}. */
-        CONTROL(2);
+        CONTROL(2),
+        /**
+         * A message of connection state recovery between the workers and the primary's store:
+         * {@link RecoveryMessage}.
+         */
+        RECOVERY(3);
 
         private final int code;
 

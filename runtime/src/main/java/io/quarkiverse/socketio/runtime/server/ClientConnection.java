@@ -145,7 +145,7 @@ final class ClientConnection implements EngineSessionHandler {
         }
         connecting.add(name);
         ObjectNode authObject = auth instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode();
-        namespace.connect(this, new SocketImpl(namespace, this, handshake(authObject)));
+        namespace.connect(this, handshake(authObject));
     }
 
     private Handshake handshake(ObjectNode auth) {

@@ -18,13 +18,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkiverse.socketio.BroadcastOperator;
 import io.quarkiverse.socketio.ConnectionRejectedException;
+import io.quarkiverse.socketio.Handshake;
 import io.quarkiverse.socketio.SocketIOEvent;
 import io.quarkiverse.socketio.SocketIOMiddleware;
 import io.quarkiverse.socketio.SocketIOSocket;
 import io.quarkiverse.socketio.runtime.adapter.Adapter;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
+import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalBroadcast;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
+import io.quarkiverse.socketio.runtime.recovery.Offsets;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
+import io.quarkiverse.socketio.runtime.recovery.SessionState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -105,6 +111,11 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
     }
 
     @Override
+    public RecoveryStore<LocalBroadcast, SessionState> recoveryStore() {
+        return server.recoveryStore();
+    }
+
+    @Override
     public Collection<SocketIOSocket> localSockets() {
         return Collections.unmodifiableCollection(sockets.values());
     }
@@ -139,11 +150,47 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
         return group == null ? List.of(handlers) : List.of(group, handlers);
     }
 
-    /** A client asks to join: run the middlewares, then connect or reject. Runs on the client's context. */
-    void connect(ClientConnection client, SocketImpl socket) {
+    /**
+     * A client asks to join. With connection state recovery on, a client that presents a private session id and an
+     * offset gets its session back when the adapter still has it: the socket is put in its rooms and sent what it
+     * missed at once (in the adapter's delivery order), then admitted, skipping the middlewares when so configured.
+     * Anything else (recovery off, no session, expired, unknown offset) is a new socket through the middlewares.
+     * Runs on the client's context.
+     */
+    void connect(ClientConnection client, Handshake handshake) {
+        RecoveryOptions recovery = server.recovery();
+        if (recovery == null) {
+            admit(client, new SocketImpl(this, client, handshake, false), false);
+            return;
+        }
+        JsonNode auth = handshake.auth();
+        long offset = auth.path("offset").isTextual() ? Offsets.parse(auth.get("offset").asText()) : -1;
+        if (!auth.path("pid").isTextual() || offset < 0) {
+            admit(client, new SocketImpl(this, client, handshake, true), false);
+            return;
+        }
+        adapter.restoreSession(auth.get("pid").asText(), offset, restored -> {
+            if (restored == null) {
+                client.runOnContext(() -> admit(client, new SocketImpl(this, client, handshake, true), false));
+                return;
+            }
+            SocketImpl socket = new SocketImpl(this, client, handshake, restored.session());
+            sockets.put(socket.id(), socket);
+            adapter.addAll(socket.id(), restored.session().rooms());
+            for (OutboundPacket missed : restored.missed()) {
+                socket.write(missed, false);
+            }
+            client.runOnContext(() -> admit(client, socket, recovery.skipMiddlewares()));
+        });
+    }
+
+    /** Runs the middlewares (unless skipped), then connects or rejects. Runs on the client's context. */
+    private void admit(ClientConnection client, SocketImpl socket, boolean skipMiddlewares) {
         List<SocketIOMiddleware> middlewares = new ArrayList<>();
-        for (NamespaceHandlers registered : registeredHandlers()) {
-            middlewares.addAll(registered.middlewares);
+        if (!skipMiddlewares) {
+            for (NamespaceHandlers registered : registeredHandlers()) {
+                middlewares.addAll(registered.middlewares);
+            }
         }
         if (middlewares.isEmpty()) {
             complete(client, socket);
@@ -161,12 +208,20 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
     private void complete(ClientConnection client, SocketImpl socket) {
         if (!client.isOpen()) {
             client.connectFinished(name);
+            if (socket.recovered()) {
+                // gone again before it was back: keep its session for another try
+                adapter.persistSession(socket.session());
+                forget(socket);
+            }
             return;
         }
         sockets.put(socket.id(), socket);
         adapter.addAll(socket.id(), java.util.Set.of(socket.id()));
         client.connected(socket);
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("sid", socket.id());
+        if (socket.pid() != null) {
+            reply.put("pid", socket.pid());
+        }
         socket.write(encode(SocketIOPacket.connect(name, reply)), false);
         observer().connected(socket);
         for (NamespaceHandlers registered : registeredHandlers()) {
@@ -174,10 +229,23 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
                 runHandler(handler, socket, "connection");
             }
         }
+        if (socket.pid() != null) {
+            // the data the connection handlers set: a cluster keeps it outside this process from now on
+            adapter.sessionUpdated(socket.session());
+        }
+    }
+
+    /** A recovered socket that never connected: out of its rooms and of the namespace. */
+    private void forget(SocketImpl socket) {
+        adapter.delAll(socket.id());
+        sockets.remove(socket.id(), socket);
     }
 
     private void reject(ClientConnection client, SocketImpl socket, Throwable failure) {
         client.connectFinished(name);
+        if (socket.recovered()) {
+            forget(socket);
+        }
         ObjectNode error = JsonNodeFactory.instance.objectNode();
         if (failure instanceof ConnectionRejectedException rejected) {
             error.put("message", rejected.getMessage());

@@ -20,12 +20,16 @@ import io.quarkiverse.socketio.SocketIOServer;
 import io.quarkiverse.socketio.SocketIOSocket;
 import io.quarkiverse.socketio.runtime.adapter.AdapterFactory;
 import io.quarkiverse.socketio.runtime.adapter.ClusterAdapterFactory;
+import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalBroadcast;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.engine.EngineOptions;
 import io.quarkiverse.socketio.runtime.engine.EngineServer;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacketDecoder;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacketEncoder;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
+import io.quarkiverse.socketio.runtime.recovery.SessionState;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -59,6 +63,11 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
     private final NamespaceImpl main;
     private volatile ServerObserver observer = ServerObserver.NONE;
     private final Consumer<String> declaredNamespaces = this::namespaceOf;
+    /** connection state recovery: null when off */
+    private final RecoveryOptions recovery;
+    /** this server's store of sessions and broadcasts, when recovery is on and the adapters are in-memory */
+    private final RecoveryStore<LocalBroadcast, SessionState> recoveryStore;
+    private long recoverySweep = -1;
 
     /**
      * A server of its own, whose namespaces get their adapters from {@code adapterFactory}. Serve it with
@@ -82,6 +91,13 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
         this.encoder = new SocketIOPacketEncoder(mapper);
         this.adapterFactory = adapterFactory;
         this.definitions = definitions;
+        this.recovery = RecoveryOptions.from(config);
+        this.recoveryStore = recovery == null || adapterFactory.keepsRecoveryElsewhere() ? null
+                : new RecoveryStore<>(recovery);
+        if (recoveryStore != null) {
+            long period = Math.max(1000, Math.min(60_000, recovery.maxDisconnectionDuration().toMillis() / 2));
+            recoverySweep = vertx.setPeriodic(period, t -> recoveryStore.sweep());
+        }
         boolean shared = sessionLoop != null;
         this.engine = new EngineServer(vertx, EngineOptions.from(config), session -> {
             if (shared) {
@@ -161,6 +177,7 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
      */
     public void stop() {
         definitions.removeServer(declaredNamespaces);
+        cancelRecoverySweep();
         engine.close();
         // The sessions close on their event loops (a held poll gets its close packet): give them a moment before the
         // HTTP server goes away with the answers.
@@ -182,8 +199,16 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
      */
     public void abort() {
         definitions.removeServer(declaredNamespaces);
+        cancelRecoverySweep();
         engine.abort();
         adapterFactory.close();
+    }
+
+    private void cancelRecoverySweep() {
+        if (recoverySweep != -1) {
+            vertx.cancelTimer(recoverySweep);
+            recoverySweep = -1;
+        }
     }
 
     /** The sockets connected to this process, over every namespace. */
@@ -197,6 +222,19 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
 
     Vertx vertx() {
         return vertx;
+    }
+
+    RecoveryOptions recovery() {
+        return recovery;
+    }
+
+    RecoveryStore<LocalBroadcast, SessionState> recoveryStore() {
+        return recoveryStore;
+    }
+
+    /** What the recovery store of this server holds; {@code null} when there is none (recovery off, or a worker). */
+    public RecoveryStore.Stats recoveryStats() {
+        return recoveryStore == null ? null : recoveryStore.stats();
     }
 
     public AdapterFactory adapterFactory() {

@@ -2,6 +2,7 @@ package io.quarkiverse.socketio.runtime.server;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import io.quarkiverse.socketio.runtime.RandomIds;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalSocket;
 import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
+import io.quarkiverse.socketio.runtime.recovery.SessionState;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 
@@ -34,7 +36,15 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  */
 final class SocketImpl implements SocketIOSocket, LocalSocket {
 
-    private final String id = RandomIds.next();
+    /** The disconnect reasons after which the client may recover its session (Node's list). */
+    private static final Set<DisconnectReason> RECOVERABLE = EnumSet.of(DisconnectReason.TRANSPORT_ERROR,
+            DisconnectReason.TRANSPORT_CLOSE, DisconnectReason.FORCED_CLOSE, DisconnectReason.PING_TIMEOUT,
+            DisconnectReason.SERVER_SHUTTING_DOWN, DisconnectReason.FORCED_SERVER_CLOSE);
+
+    private final String id;
+    /** the private session id, or null when connection state recovery is off */
+    private final String pid;
+    private final boolean recovered;
     private final NamespaceImpl namespace;
     private final ClientConnection client;
     private final Handshake handshake;
@@ -48,10 +58,45 @@ final class SocketImpl implements SocketIOSocket, LocalSocket {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean connected;
 
-    SocketImpl(NamespaceImpl namespace, ClientConnection client, Handshake handshake) {
+    /** A new socket; with a private session id when connection state recovery is on. */
+    SocketImpl(NamespaceImpl namespace, ClientConnection client, Handshake handshake, boolean withPid) {
+        this.id = RandomIds.next();
+        this.pid = withPid ? RandomIds.next() : null;
+        this.recovered = false;
         this.namespace = namespace;
         this.client = client;
         this.handshake = handshake;
+    }
+
+    /** A socket recovered from its session: same id, private id and data. */
+    SocketImpl(NamespaceImpl namespace, ClientConnection client, Handshake handshake, SessionState session) {
+        this.id = session.sid();
+        this.pid = session.pid();
+        this.recovered = true;
+        this.namespace = namespace;
+        this.client = client;
+        this.handshake = handshake;
+        this.data.putAll(session.data());
+    }
+
+    /** The private session id the client presents to recover, or {@code null} when recovery is off. */
+    String pid() {
+        return pid;
+    }
+
+    @Override
+    public boolean recovered() {
+        return recovered;
+    }
+
+    @Override
+    public SessionState session() {
+        if (pid == null) {
+            return null;
+        }
+        Set<String> rooms = namespace.adapter().socketRooms(id);
+        Map<String, Object> copy = new LinkedHashMap<>(data);
+        return new SessionState(namespace.name(), id, pid, rooms.isEmpty() ? Set.of(id) : rooms, copy);
     }
 
     @Override
@@ -263,6 +308,14 @@ final class SocketImpl implements SocketIOSocket, LocalSocket {
         }
         for (Consumer<DisconnectReason> handler : disconnectingHandlers) {
             namespace.runHandler(handler, reason, "disconnecting");
+        }
+        if (pid != null) {
+            // while the rooms are still set
+            if (RECOVERABLE.contains(reason)) {
+                namespace.adapter().persistSession(session());
+            } else {
+                namespace.adapter().discardSession(session());
+            }
         }
         namespace.adapter().delAll(id);
         namespace.remove(this);

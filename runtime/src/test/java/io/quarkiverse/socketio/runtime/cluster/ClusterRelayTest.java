@@ -109,6 +109,8 @@ class ClusterRelayTest {
         link3.ready();
         TestClient.awaitCondition(() -> one.joined.contains(3) && two.joined.contains(3),
                 "3 is announced when ready");
+        // the relay tells the primary after it told the workers
+        TestClient.awaitCondition(() -> relayEvents.contains("ready 3"), "the primary is told");
         assertEquals(Set.of("ready 1", "ready 2", "ready 3"), Set.copyOf(relayEvents));
         link1.close();
         link2.close();

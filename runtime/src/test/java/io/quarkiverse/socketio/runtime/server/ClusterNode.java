@@ -12,6 +12,8 @@ import io.quarkiverse.socketio.runtime.cluster.ClusterLink;
 import io.quarkiverse.socketio.runtime.cluster.InJvmRelay;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.core.Vertx;
@@ -42,6 +44,7 @@ public final class ClusterNode {
     public static SocketIOConfig defaultConfig() {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withConverter(Duration.class, 200, new DurationConverter())
+                .withConverter(MemorySize.class, 200, new MemorySizeConverter())
                 .withMapping(SocketIOConfig.class)
                 .build();
         return config.getConfigMapping(SocketIOConfig.class);

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * echo     --clients 200 --rate 5000 --duration 10 [--size 16]
  * memory   --clients 5000 --hold 5 --rss-pid PID        (connect --transport websocket, RSS per idle connection)
  * contract --clients 20                                 (checks the bench app contract end to end)
+ * recovery --clients 200 --count 100 --size 64 --duration 30 [--metrics URL]
+ *                                                       (recovery store size while broadcasts flow to gone clients)
  * summarize FILE.jsonl ...                              (markdown tables: medians per server, WORKERS and step)
  * hotspots FILE.jfr ... [--filter socketio --top 25]   (where a JFR recording's execution samples were taken)
  * common:  --url http://127.0.0.1:3000 --path /socket.io/ --concurrency 100 --timeout 150 --rss-pid PID
@@ -84,8 +86,9 @@ public final class LoadGen {
                 case "memory" -> Connect.run(net, args, "websocket");
                 case "echo" -> Echo.run(net, args);
                 case "contract" -> Contract.run(net, args);
+                case "recovery" -> RecoveryStore.run(net, args);
                 default -> {
-                    System.err.println("usage: java -jar loadgen.jar fanout|connect|echo|memory|contract|summarize [options]"
+                    System.err.println("usage: java -jar loadgen.jar fanout|connect|echo|memory|contract|recovery|summarize [options]"
                             + " (see bench/README.md)");
                     System.exit(64);
                     yield null;
