@@ -114,7 +114,7 @@ public final class ClusterRelay implements AutoCloseable {
         new SecureRandom().nextBytes(secret);
         ClusterRelay relay = new ClusterRelay(directory, secret, events, recovery);
         if (relay.recovery != null) {
-            long period = Math.max(1000, Math.min(60_000, recovery.maxDisconnectionDuration().toMillis() / 2));
+            long period = recovery.sweepPeriodMillis();
             relay.timers.scheduleWithFixedDelay(relay.recovery::sweep, period, period, TimeUnit.MILLISECONDS);
         }
         Thread acceptor = new Thread(relay::accept, "socketio-cluster-relay-acceptor");

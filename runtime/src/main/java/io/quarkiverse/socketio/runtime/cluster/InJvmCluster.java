@@ -81,6 +81,8 @@ public final class InJvmCluster {
     private final SocketIOConfig config;
     private final InJvmRelay relay;
     private final boolean recovery;
+    /** the timer that sweeps the relay's recovery store, or -1 */
+    private final long recoverySweep;
     private final NamespaceDefinitions definitions = new NamespaceDefinitions();
     /** in index order; replaced as a whole on every change, so that the router reads a consistent list */
     private volatile List<Worker> workers;
@@ -98,10 +100,8 @@ public final class InJvmCluster {
         RecoveryOptions recoveryOptions = RecoveryOptions.from(config);
         this.recovery = recoveryOptions != null;
         this.relay = new InJvmRelay(ClusterFrame.DEFAULT_MAX_FRAME_SIZE, recoveryOptions);
-        if (recovery) {
-            long period = Math.max(1000, Math.min(60_000, recoveryOptions.maxDisconnectionDuration().toMillis() / 2));
-            vertx.setPeriodic(period, t -> relay.sweepRecovery());
-        }
+        this.recoverySweep = recovery ? vertx.setPeriodic(recoveryOptions.sweepPeriodMillis(), t -> relay.sweepRecovery())
+                : -1;
         List<Worker> launched = new ArrayList<>(workerCount);
         for (int i = 0; i < workerCount; i++) {
             launched.add(launch(i + 1, 0));
@@ -241,6 +241,9 @@ public final class InJvmCluster {
      * reconnect (in dev mode, to the workers of the reloaded application).
      */
     public synchronized void stop() {
+        if (recoverySweep != -1) {
+            vertx.cancelTimer(recoverySweep);
+        }
         for (Worker worker : workers) {
             worker.server.abort();
             relay.kill(worker.node());

@@ -26,6 +26,14 @@ public record RecoveryOptions(Duration maxDisconnectionDuration, boolean skipMid
         }
     }
 
+    /**
+     * How often a store forgets expired sessions and broadcasts: half the window, between 1 s and 1 min (an expired
+     * session is refused at once anyway; the sweep only frees its memory).
+     */
+    public long sweepPeriodMillis() {
+        return Math.max(1000, Math.min(60_000, maxDisconnectionDuration.toMillis() / 2));
+    }
+
     /** The options of the configuration, or {@code null} when recovery is off. */
     public static RecoveryOptions from(SocketIOConfig config) {
         SocketIOConfig.ConnectionStateRecovery recovery = config.connectionStateRecovery();

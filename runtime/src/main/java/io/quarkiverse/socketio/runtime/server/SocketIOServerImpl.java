@@ -95,8 +95,7 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
         this.recoveryStore = recovery == null || adapterFactory.keepsRecoveryElsewhere() ? null
                 : new RecoveryStore<>(recovery);
         if (recoveryStore != null) {
-            long period = Math.max(1000, Math.min(60_000, recovery.maxDisconnectionDuration().toMillis() / 2));
-            recoverySweep = vertx.setPeriodic(period, t -> recoveryStore.sweep());
+            recoverySweep = vertx.setPeriodic(recovery.sweepPeriodMillis(), t -> recoveryStore.sweep());
         }
         boolean shared = sessionLoop != null;
         this.engine = new EngineServer(vertx, EngineOptions.from(config), session -> {
