@@ -44,7 +44,6 @@ public final class RouterOptions {
     private int maxSessions = 1_000_000;
     private Duration sessionIdleTimeout = Duration.ofSeconds(90);
     private int maxConnectionsPerWorker = 16_384;
-    private int maxWebSocketFrameSize = 16 * 1024 * 1024;
     private int maxHandshakeResponseSize = 64 * 1024;
     private Duration connectTimeout = Duration.ofSeconds(10);
 
@@ -112,17 +111,10 @@ public final class RouterOptions {
         return this;
     }
 
-    /** The largest WebSocket frame (and message) relayed, on both sides. Keep it above the workers' maxHttpBufferSize. */
-    public int maxWebSocketFrameSize() {
-        return maxWebSocketFrameSize;
-    }
-
-    public RouterOptions maxWebSocketFrameSize(int size) {
-        this.maxWebSocketFrameSize = size;
-        return this;
-    }
-
-    /** The largest polling handshake answer the router reads whole to learn the new sid. */
+    /**
+     * The largest answer the router reads whole: a polling handshake answer (to learn the new sid), a worker's refusal
+     * of a WebSocket upgrade, the open packet of a session opened over a WebSocket.
+     */
     public int maxHandshakeResponseSize() {
         return maxHandshakeResponseSize;
     }
