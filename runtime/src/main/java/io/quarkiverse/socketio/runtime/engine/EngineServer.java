@@ -117,8 +117,8 @@ public final class EngineServer {
             } else if (websocket) {
                 request.toWebSocket().onComplete(ar -> {
                     if (ar.succeeded()) {
-                        WebSocketTransport socket = new WebSocketTransport(ar.result(), session,
-                                options.maxHttpBufferSize());
+                        WebSocketTransport socket = new WebSocketTransport(ar.result(), request.connection(),
+                                session, options.maxHttpBufferSize());
                         session.runOnContext(() -> session.onProbeSocket(socket));
                     } else {
                         LOG.debugf("Engine.IO WebSocket upgrade failed: %s", ar.cause().toString());
@@ -191,7 +191,8 @@ public final class EngineServer {
                 return;
             }
             EngineSessionImpl session = register(handshake);
-            WebSocketTransport socket = new WebSocketTransport(ar.result(), session, options.maxHttpBufferSize());
+            WebSocketTransport socket = new WebSocketTransport(ar.result(), request.connection(), session,
+                    options.maxHttpBufferSize());
             session.runOnContext(() -> {
                 if (openSession(session, socket)) {
                     session.openedOverWebSocket();

@@ -6,6 +6,7 @@ import java.util.Collection;
 import org.jboss.logging.Logger;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 
@@ -25,6 +26,8 @@ final class WebSocketTransport extends EngineTransport {
     private final ServerWebSocket socket;
     private final EngineSessionImpl session;
     private final int maxMessageSize;
+    /** Null when the WebSocket is not Vert.x's own: then each frame is written through the public API. */
+    private final WebSocketFrameWriter writer;
 
     // confined to the WebSocket's context
     private Buffer partial;
@@ -32,10 +35,12 @@ final class WebSocketTransport extends EngineTransport {
     private boolean partialText;
     private boolean rejected;
 
-    WebSocketTransport(ServerWebSocket socket, EngineSessionImpl session, int maxMessageSize) {
+    /** {@code connection}: the HTTP connection the WebSocket was upgraded from. */
+    WebSocketTransport(ServerWebSocket socket, HttpConnection connection, EngineSessionImpl session, int maxMessageSize) {
         this.socket = socket;
         this.session = session;
         this.maxMessageSize = maxMessageSize;
+        this.writer = WebSocketFrameWriter.of(connection);
         socket.frameHandler(this::onFrame);
         socket.closeHandler(v -> session.runOnContext(() -> session.onSocketClosed(this)));
         socket.exceptionHandler(t -> {
@@ -62,6 +67,10 @@ final class WebSocketTransport extends EngineTransport {
     @Override
     void send(Collection<EnginePacket> packets) {
         if (socket.isClosed()) {
+            return;
+        }
+        if (writer != null) {
+            writer.write(packets);
             return;
         }
         for (EnginePacket p : packets) {
