@@ -46,6 +46,7 @@ public final class RouterOptions {
     private int maxConnectionsPerWorker = 16_384;
     private int maxHandshakeResponseSize = 64 * 1024;
     private Duration connectTimeout = Duration.ofSeconds(10);
+    private int eventLoops = Runtime.getRuntime().availableProcessors();
 
     /** The Engine.IO path, {@code /socket.io/} by default; a leading and a trailing slash are added when missing. */
     public String path() {
@@ -131,6 +132,22 @@ public final class RouterOptions {
 
     public RouterOptions connectTimeout(Duration connectTimeout) {
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        return this;
+    }
+
+    /**
+     * How many event loops serve the router: one HTTP server each, sharing the port (a connection and the tunnel of its
+     * WebSocket stay on one). The available processors by default.
+     */
+    public int eventLoops() {
+        return eventLoops;
+    }
+
+    public RouterOptions eventLoops(int eventLoops) {
+        if (eventLoops < 1) {
+            throw new IllegalArgumentException("eventLoops must be > 0");
+        }
+        this.eventLoops = eventLoops;
         return this;
     }
 }

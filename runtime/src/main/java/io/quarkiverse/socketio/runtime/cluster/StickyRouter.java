@@ -16,8 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -26,7 +29,6 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -110,7 +112,8 @@ public final class StickyRouter {
     private volatile Worker[] ring = new Worker[0];
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger();
-    private HttpServer server;
+    /** The deployments of the listeners (one HTTP server per event loop, sharing the port); null until listening. */
+    private List<String> listeners;
     private long sweepTimer = -1;
     private volatile boolean closed;
 
@@ -123,20 +126,58 @@ public final class StickyRouter {
 
     // ---------------------------------------------------------------- lifecycle and workers
 
-    /** Starts listening; completes with the actual port (useful with port 0). */
+    /**
+     * Starts listening, with one HTTP server per event loop ({@link RouterOptions#eventLoops()}) on the same port, so that
+     * routing is not bound to one thread; completes with the actual port (useful with port 0).
+     */
     public synchronized Future<Integer> listen(String host, int port) {
-        if (server != null) {
+        if (listeners != null) {
             return Future.failedFuture(new IllegalStateException("Already listening"));
         }
-        HttpServerOptions serverOptions = new HttpServerOptions()
-                .setCompressionSupported(false)
-                .setDecompressionSupported(false)
-                .setHandle100ContinueAutomatically(true)
-                .setHttp2ClearTextEnabled(false); // HTTP/1.1 only: WebSocket upgrades and per-request routing
-        server = vertx.createHttpServer(serverOptions).requestHandler(this::handle);
+        listeners = new ArrayList<>();
         long period = Math.max(1000, options.sessionIdleTimeout().toMillis() / 4);
         sweepTimer = vertx.setPeriodic(period, id -> sweep());
-        return server.listen(port, host).map(HttpServer::actualPort);
+        // Vert.x shares a port among its servers; a negative port is a random one, shared likewise
+        int shared = port == 0 ? -1 : port;
+        AtomicInteger actual = new AtomicInteger();
+        return vertx.deployVerticle(() -> new Listener(host, shared, actual),
+                new DeploymentOptions().setInstances(options.eventLoops())).map(id -> {
+                    synchronized (this) {
+                        listeners.add(id);
+                    }
+                    return actual.get();
+                });
+    }
+
+    /**
+     * One HTTP server of the router, on its verticle's event loop (Vert.x gives each instance its own); undeploying it
+     * closes the server.
+     */
+    private final class Listener extends AbstractVerticle {
+        private final String host;
+        private final int port;
+        private final AtomicInteger actual;
+
+        Listener(String host, int port, AtomicInteger actual) {
+            this.host = host;
+            this.port = port;
+            this.actual = actual;
+        }
+
+        @Override
+        public void start(Promise<Void> started) {
+            HttpServerOptions serverOptions = new HttpServerOptions()
+                    .setCompressionSupported(false)
+                    .setDecompressionSupported(false)
+                    .setHandle100ContinueAutomatically(true)
+                    .setHttp2ClearTextEnabled(false); // HTTP/1.1 only: WebSocket upgrades and per-request routing
+            vertx.createHttpServer(serverOptions).requestHandler(StickyRouter.this::handle).listen(port, host)
+                    .onSuccess(server -> {
+                        actual.set(server.actualPort());
+                        started.complete();
+                    })
+                    .onFailure(started::fail);
+        }
     }
 
     /** Stops listening and closes the connections to the workers. */
@@ -147,8 +188,11 @@ public final class StickyRouter {
             sweepTimer = -1;
         }
         List<Future<?>> all = new ArrayList<>();
-        if (server != null) {
-            all.add(server.close());
+        if (listeners != null) {
+            for (String id : listeners) {
+                all.add(vertx.undeploy(id));
+            }
+            listeners.clear();
         }
         for (Integer index : new ArrayList<>(workers.keySet())) {
             Worker worker = workers.remove(index);
@@ -487,7 +531,7 @@ public final class StickyRouter {
     }
 
     private static Future<Buffer> readBody(HttpClientResponse cres, int max) {
-        io.vertx.core.Promise<Buffer> promise = io.vertx.core.Promise.promise();
+        Promise<Buffer> promise = Promise.promise();
         Buffer body = Buffer.buffer();
         cres.handler(chunk -> {
             if (body.length() + chunk.length() > max) {
