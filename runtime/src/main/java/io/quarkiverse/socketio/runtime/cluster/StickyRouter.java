@@ -85,6 +85,8 @@ public final class StickyRouter {
 
     private static final Logger LOG = Logger.getLogger(StickyRouter.class);
 
+    /** How the workers' open packet starts. */
+    private static final String SID_FIRST = "0{\"sid\":\"";
     private static final String UNKNOWN_SID_BODY = "{\"code\":1,\"message\":\"Session ID unknown\"}";
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
@@ -397,6 +399,13 @@ public final class StickyRouter {
     static String openSid(String packet) {
         if (packet == null || packet.length() < 3 || packet.charAt(0) != '0' || packet.charAt(1) != '{') {
             return null;
+        }
+        if (packet.startsWith(SID_FIRST)) {
+            // the workers' own open packet: the sid first, url-safe characters only (no JSON parser needed)
+            int close = packet.indexOf('"', SID_FIRST.length());
+            if (close > SID_FIRST.length()) {
+                return packet.substring(SID_FIRST.length(), close);
+            }
         }
         int end = packet.indexOf('\u001e');
         String json = end < 0 ? packet.substring(1) : packet.substring(1, end);
