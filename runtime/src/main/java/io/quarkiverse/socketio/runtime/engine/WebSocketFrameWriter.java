@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpObjectEncoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -30,7 +31,7 @@ import io.vertx.core.net.impl.ConnectionBase;
 final class WebSocketFrameWriter {
 
     private final ChannelHandlerContext context;
-    /** Whether encoded frames may be written as bytes (no extension encoder); known at the first write. */
+    /** Whether encoded frames may be written as bytes; null while not known yet (see {@link #rawFrames()}). */
     private Boolean rawFrames;
 
     private WebSocketFrameWriter(ChannelHandlerContext context) {
@@ -47,13 +48,11 @@ final class WebSocketFrameWriter {
 
     /** Writes the packets in order, then flushes; on the connection's event loop (at once when already there). */
     void write(Collection<EnginePacket> packets) {
-        if (rawFrames == null) {
-            rawFrames = !hasExtensionEncoder(context);
-        }
+        boolean raw = rawFrames();
         Object[] frames = new Object[packets.size()];
         int i = 0;
         for (EnginePacket p : packets) {
-            frames[i++] = frame(p, rawFrames);
+            frames[i++] = frame(p, raw);
         }
         if (context.executor().inEventLoop()) {
             writeAndFlush(frames);
@@ -62,13 +61,29 @@ final class WebSocketFrameWriter {
         }
     }
 
-    private static boolean hasExtensionEncoder(ChannelHandlerContext context) {
+    /**
+     * Encoded frames may go as bytes once the handshake's HTTP encoder has left the pipeline (Netty removes it when the
+     * 101 was written, maybe after the first frames: it would refuse bytes) and when no extension encoder was added
+     * (added at the same moment, before). Until then, frames go as frame objects, which both let through.
+     */
+    private boolean rawFrames() {
+        Boolean known = rawFrames;
+        if (known != null) {
+            return known;
+        }
+        boolean httpEncoder = false;
         for (Map.Entry<String, ChannelHandler> handler : context.pipeline()) {
             if (handler.getValue() instanceof WebSocketExtensionEncoder) {
-                return true;
+                rawFrames = false;
+                return false;
             }
+            httpEncoder |= handler.getValue() instanceof HttpObjectEncoder;
         }
-        return false;
+        if (httpEncoder) {
+            return false; // asked again at the next write
+        }
+        rawFrames = true;
+        return true;
     }
 
     private void writeAndFlush(Object[] frames) {
