@@ -125,7 +125,7 @@ public class InMemoryAdapter implements Adapter {
 
     /** What an encoded packet weighs in the store: its text (UTF-16 upper bound) and attachments. */
     public static int encodedSize(OutboundPacket packet) {
-        long size = 2L * packet.text().length();
+        long size = 2L * packet.text().text().length();
         for (var attachment : packet.attachments()) {
             size += attachment.length();
         }

@@ -119,7 +119,6 @@ public final class ClusterPrimary implements ClusterRelay.Events {
         this.routerOptions = new RouterOptions()
                 .path(config.path())
                 .strategy(RouterOptions.Strategy.parse(config.cluster().routing()))
-                .maxWebSocketFrameSize(Math.max(16 * 1024 * 1024, config.maxHttpBufferSize() + 64 * 1024))
                 .sessionIdleTimeout(longest(Duration.ofSeconds(10),
                         config.pingInterval().plus(config.pingTimeout()).multipliedBy(2)));
         for (int i = 1; i <= workerCount; i++) {

@@ -44,9 +44,9 @@ public final class RouterOptions {
     private int maxSessions = 1_000_000;
     private Duration sessionIdleTimeout = Duration.ofSeconds(90);
     private int maxConnectionsPerWorker = 16_384;
-    private int maxWebSocketFrameSize = 16 * 1024 * 1024;
     private int maxHandshakeResponseSize = 64 * 1024;
     private Duration connectTimeout = Duration.ofSeconds(10);
+    private int eventLoops = Runtime.getRuntime().availableProcessors();
 
     /** The Engine.IO path, {@code /socket.io/} by default; a leading and a trailing slash are added when missing. */
     public String path() {
@@ -112,17 +112,10 @@ public final class RouterOptions {
         return this;
     }
 
-    /** The largest WebSocket frame (and message) relayed, on both sides. Keep it above the workers' maxHttpBufferSize. */
-    public int maxWebSocketFrameSize() {
-        return maxWebSocketFrameSize;
-    }
-
-    public RouterOptions maxWebSocketFrameSize(int size) {
-        this.maxWebSocketFrameSize = size;
-        return this;
-    }
-
-    /** The largest polling handshake answer the router reads whole to learn the new sid. */
+    /**
+     * The largest answer the router reads whole: a polling handshake answer (to learn the new sid), a worker's refusal
+     * of a WebSocket upgrade, the open packet of a session opened over a WebSocket.
+     */
     public int maxHandshakeResponseSize() {
         return maxHandshakeResponseSize;
     }
@@ -139,6 +132,22 @@ public final class RouterOptions {
 
     public RouterOptions connectTimeout(Duration connectTimeout) {
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        return this;
+    }
+
+    /**
+     * How many event loops serve the router: one HTTP server each, sharing the port (a connection and the tunnel of its
+     * WebSocket stay on one). The available processors by default.
+     */
+    public int eventLoops() {
+        return eventLoops;
+    }
+
+    public RouterOptions eventLoops(int eventLoops) {
+        if (eventLoops < 1) {
+            throw new IllegalArgumentException("eventLoops must be > 0");
+        }
+        this.eventLoops = eventLoops;
         return this;
     }
 }

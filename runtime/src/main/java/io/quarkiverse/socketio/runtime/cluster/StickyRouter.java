@@ -16,8 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -26,22 +29,15 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketBase;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 
 /**
@@ -77,23 +73,29 @@ import io.vertx.core.net.SocketAddress;
  * remote address of the connection: its Engine.IO handshake address is the router's unless the worker honours the
  * forwarded headers ({@code quarkus.http.proxy.proxy-address-forwarding=true}, and {@code allow-x-forwarded}).
  * <p>
- * <b>WebSocket.</b> The upgrade request is routed like any other request; the router first opens a WebSocket to the
- * worker with the same URI and headers (so a refusal, such as 400 for an unknown sid, reaches the client as it is),
- * then accepts the client's upgrade and relays frames both ways as they are (text, binary, continuation: fragmentation
- * is kept), both sides paused until the relay is in place, so nothing read is lost. A close on one side closes the
- * other with the same code and reason when that code may be sent. Compression is not negotiated on either side.
- * Sub-protocols are not relayed.
+ * <b>WebSocket.</b> The upgrade request is routed like any other request and written, with the same URI and
+ * headers, on a new raw TCP connection to the worker. A refusal (such as 400 for an unknown sid) reaches the client as
+ * a normal response; a 101 is written to the client with the worker's headers, and from then on the bytes of the two
+ * connections are copied as they come, a read at a time, with back-pressure: frames are neither decoded nor re-framed
+ * (fragmentation, close codes and ping/pong pass as they are), only the first frames are looked at (the open packet of
+ * a session opened over the WebSocket, the client's upgrade packet). Closing one connection closes the other.
+ * Compression is not negotiated (the extensions header is not passed on); a sub-protocol is negotiated by the worker.
  */
 public final class StickyRouter {
 
     private static final Logger LOG = Logger.getLogger(StickyRouter.class);
 
+    /** How the workers' open packet starts. */
+    private static final String SID_FIRST = "0{\"sid\":\"";
     private static final String UNKNOWN_SID_BODY = "{\"code\":1,\"message\":\"Session ID unknown\"}";
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
             "expect");
-    private static final Set<String> WEBSOCKET_HEADERS = Set.of("sec-websocket-key", "sec-websocket-version",
-            "sec-websocket-extensions", "sec-websocket-accept", "sec-websocket-protocol", "content-length");
+    /**
+     * Not passed on with an upgrade request: extensions, so that compression is never negotiated (the router reads the
+     * first frames of a WebSocket, see {@link Tunnel}); a body length (an upgrade request has no body).
+     */
+    private static final Set<String> UPGRADE_REQUEST_EXCLUDED = Set.of("sec-websocket-extensions", "content-length");
 
     private enum Kind {
         /** A request of a known sid. */
@@ -112,7 +114,8 @@ public final class StickyRouter {
     private volatile Worker[] ring = new Worker[0];
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger();
-    private HttpServer server;
+    /** The deployments of the listeners (one HTTP server per event loop, sharing the port); null until listening. */
+    private List<String> listeners;
     private long sweepTimer = -1;
     private volatile boolean closed;
 
@@ -125,24 +128,58 @@ public final class StickyRouter {
 
     // ---------------------------------------------------------------- lifecycle and workers
 
-    /** Starts listening; completes with the actual port (useful with port 0). */
+    /**
+     * Starts listening, with one HTTP server per event loop ({@link RouterOptions#eventLoops()}) on the same port, so that
+     * routing is not bound to one thread; completes with the actual port (useful with port 0).
+     */
     public synchronized Future<Integer> listen(String host, int port) {
-        if (server != null) {
+        if (listeners != null) {
             return Future.failedFuture(new IllegalStateException("Already listening"));
         }
-        HttpServerOptions serverOptions = new HttpServerOptions()
-                .setMaxWebSocketFrameSize(options.maxWebSocketFrameSize())
-                .setMaxWebSocketMessageSize(options.maxWebSocketFrameSize())
-                .setPerMessageWebSocketCompressionSupported(false)
-                .setPerFrameWebSocketCompressionSupported(false)
-                .setCompressionSupported(false)
-                .setDecompressionSupported(false)
-                .setHandle100ContinueAutomatically(true)
-                .setHttp2ClearTextEnabled(false); // HTTP/1.1 only: WebSocket upgrades and per-request routing
-        server = vertx.createHttpServer(serverOptions).requestHandler(this::handle);
+        listeners = new ArrayList<>();
         long period = Math.max(1000, options.sessionIdleTimeout().toMillis() / 4);
         sweepTimer = vertx.setPeriodic(period, id -> sweep());
-        return server.listen(port, host).map(HttpServer::actualPort);
+        // Vert.x shares a port among its servers; a negative port is a random one, shared likewise
+        int shared = port == 0 ? -1 : port;
+        AtomicInteger actual = new AtomicInteger();
+        return vertx.deployVerticle(() -> new Listener(host, shared, actual),
+                new DeploymentOptions().setInstances(options.eventLoops())).map(id -> {
+                    synchronized (this) {
+                        listeners.add(id);
+                    }
+                    return actual.get();
+                });
+    }
+
+    /**
+     * One HTTP server of the router, on its verticle's event loop (Vert.x gives each instance its own); undeploying it
+     * closes the server.
+     */
+    private final class Listener extends AbstractVerticle {
+        private final String host;
+        private final int port;
+        private final AtomicInteger actual;
+
+        Listener(String host, int port, AtomicInteger actual) {
+            this.host = host;
+            this.port = port;
+            this.actual = actual;
+        }
+
+        @Override
+        public void start(Promise<Void> started) {
+            HttpServerOptions serverOptions = new HttpServerOptions()
+                    .setCompressionSupported(false)
+                    .setDecompressionSupported(false)
+                    .setHandle100ContinueAutomatically(true)
+                    .setHttp2ClearTextEnabled(false); // HTTP/1.1 only: WebSocket upgrades and per-request routing
+            vertx.createHttpServer(serverOptions).requestHandler(StickyRouter.this::handle).listen(port, host)
+                    .onSuccess(server -> {
+                        actual.set(server.actualPort());
+                        started.complete();
+                    })
+                    .onFailure(started::fail);
+        }
     }
 
     /** Stops listening and closes the connections to the workers. */
@@ -153,8 +190,11 @@ public final class StickyRouter {
             sweepTimer = -1;
         }
         List<Future<?>> all = new ArrayList<>();
-        if (server != null) {
-            all.add(server.close());
+        if (listeners != null) {
+            for (String id : listeners) {
+                all.add(vertx.undeploy(id));
+            }
+            listeners.clear();
         }
         for (Integer index : new ArrayList<>(workers.keySet())) {
             Worker worker = workers.remove(index);
@@ -360,6 +400,13 @@ public final class StickyRouter {
         if (packet == null || packet.length() < 3 || packet.charAt(0) != '0' || packet.charAt(1) != '{') {
             return null;
         }
+        if (packet.startsWith(SID_FIRST)) {
+            // the workers' own open packet: the sid first, url-safe characters only (no JSON parser needed)
+            int close = packet.indexOf('"', SID_FIRST.length());
+            if (close > SID_FIRST.length()) {
+                return packet.substring(SID_FIRST.length(), close);
+            }
+        }
         int end = packet.indexOf('\u001e');
         String json = end < 0 ? packet.substring(1) : packet.substring(1, end);
         try {
@@ -493,7 +540,7 @@ public final class StickyRouter {
     }
 
     private static Future<Buffer> readBody(HttpClientResponse cres, int max) {
-        io.vertx.core.Promise<Buffer> promise = io.vertx.core.Promise.promise();
+        Promise<Buffer> promise = Promise.promise();
         Buffer body = Buffer.buffer();
         cres.handler(chunk -> {
             if (body.length() + chunk.length() > max) {
@@ -533,7 +580,7 @@ public final class StickyRouter {
 
     /**
      * Copies the end-to-end headers: hop-by-hop ones and those the {@code Connection} header names stay behind, and
-     * with {@code webSocket} the handshake headers, which each side of the pipe negotiates for itself.
+     * with {@code webSocket} those of {@link #UPGRADE_REQUEST_EXCLUDED}.
      */
     private static void copyEndToEnd(MultiMap in, MultiMap out, boolean webSocket) {
         Set<String> connectionTokens = null;
@@ -547,7 +594,7 @@ public final class StickyRouter {
         for (Map.Entry<String, String> e : in) {
             String name = e.getKey().toLowerCase(Locale.ROOT);
             if (HOP_BY_HOP.contains(name) || (connectionTokens != null && connectionTokens.contains(name))
-                    || (webSocket && WEBSOCKET_HEADERS.contains(name))) {
+                    || (webSocket && UPGRADE_REQUEST_EXCLUDED.contains(name))) {
                 continue;
             }
             out.add(e.getKey(), e.getValue());
@@ -582,59 +629,47 @@ public final class StickyRouter {
 
     // ---------------------------------------------------------------- WebSocket
 
+    /**
+     * Opens a raw connection to the worker and writes the client's upgrade request on it; the worker's answer decides
+     * the rest (see {@link Tunnel}).
+     */
     private void webSocket(HttpServerRequest req, Worker worker, Kind kind, String sid, Session session) {
-        WebSocketConnectOptions wo = new WebSocketConnectOptions()
-                .setHost(worker.address.host())
-                .setPort(worker.address.port())
-                .setURI(req.uri())
-                .setConnectTimeout(options.connectTimeout().toMillis())
-                .setHeaders(forwardHeaders(req, true));
         if (session != null) {
             session.pipes.incrementAndGet(); // held while connecting, so the sweep cannot forget it meanwhile
         }
-        worker.ws.connect(wo).onComplete(ar -> {
+        Buffer head = upgradeRequest(req);
+        worker.net.connect(worker.address).onComplete(ar -> {
             if (ar.failed()) {
-                if (kind != Kind.SESSION) {
-                    worker.load.decrementAndGet();
-                } else {
-                    session.pipes.decrementAndGet();
-                    session.lastSeen = System.nanoTime();
-                }
-                Throwable t = ar.cause();
-                if (t instanceof UpgradeRejectedException rejected) {
-                    if (kind == Kind.SESSION && isUnknownSid(rejected.getStatus(), rejected.getBody())) {
-                        forget(sid, session);
-                    }
-                    refuse(req, rejected);
-                } else {
-                    LOG.debugf("Router: WebSocket to worker %d failed: %s", worker.index, t.toString());
-                    simple(req, worker.removed ? 503 : 502, null, null);
-                }
+                notOpened(worker, kind, session);
+                LOG.debugf("Router: WebSocket to worker %d failed: %s", worker.index, ar.cause().toString());
+                simple(req, worker.removed ? 503 : 502, null, null);
                 return;
             }
-            WebSocket back = ar.result();
-            back.pause(); // until the client side is ready: nothing the worker sends is lost
-            req.resume();
-            req.toWebSocket().onComplete(sar -> {
-                if (sar.failed()) {
-                    LOG.debugf("Router: client WebSocket upgrade failed: %s", sar.cause().toString());
-                    back.close();
-                    if (kind != Kind.SESSION) {
-                        worker.load.decrementAndGet();
-                    } else {
-                        session.pipes.decrementAndGet();
-                        session.lastSeen = System.nanoTime();
-                    }
-                    return;
-                }
-                ServerWebSocket front = sar.result();
-                front.pause();
-                new Pipe(front, back, worker, kind, sid, session).start();
-            });
+            new Tunnel(req, ar.result(), worker, kind, sid, session).start(head);
         });
     }
 
-    private static void refuse(HttpServerRequest req, UpgradeRejectedException rejected) {
+    /** A WebSocket that did not open: what {@link #webSocket} counted for it is given back. */
+    private static void notOpened(Worker worker, Kind kind, Session session) {
+        if (kind != Kind.SESSION) {
+            worker.load.decrementAndGet();
+        } else {
+            session.pipes.decrementAndGet();
+            session.lastSeen = System.nanoTime();
+        }
+    }
+
+    /** The client's upgrade request as the worker gets it: its URI, end-to-end headers and forwarded headers. */
+    private Buffer upgradeRequest(HttpServerRequest req) {
+        StringBuilder head = new StringBuilder(512).append("GET ").append(req.uri()).append(" HTTP/1.1\r\n");
+        for (Map.Entry<String, String> e : forwardHeaders(req, true)) {
+            head.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
+        }
+        head.append("Connection: Upgrade\r\nUpgrade: ").append(req.getHeader(HttpHeaders.UPGRADE)).append("\r\n\r\n");
+        return Buffer.buffer(head.toString(), StandardCharsets.ISO_8859_1.name());
+    }
+
+    private static void refuse(HttpServerRequest req, HttpAnswerHead head, Buffer body) {
         if (!req.isEnded()) {
             req.resume();
         }
@@ -642,130 +677,251 @@ public final class StickyRouter {
         if (resp.ended() || resp.closed()) {
             return;
         }
-        resp.setStatusCode(rejected.getStatus());
-        if (rejected.getHeaders() != null) {
-            for (Map.Entry<String, String> e : rejected.getHeaders()) {
-                String name = e.getKey().toLowerCase(Locale.ROOT);
-                if (!HOP_BY_HOP.contains(name) && !"content-length".equals(name)) {
-                    resp.headers().add(e.getKey(), e.getValue());
-                }
+        resp.setStatusCode(head.status());
+        for (Map.Entry<String, String> e : head.headers()) {
+            String name = e.getKey().toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(name) && !"content-length".equals(name)) {
+                resp.headers().add(e.getKey(), e.getValue());
             }
         }
-        Buffer body = rejected.getBody();
-        resp.end(body == null ? Buffer.buffer() : body);
+        resp.end(body);
     }
 
-    /** Relays the frames of one WebSocket both ways. */
-    private final class Pipe {
-        private final ServerWebSocket front;
-        private final WebSocket back;
+    /**
+     * One WebSocket through the router, on a raw TCP connection to the worker. Until the worker answered, its bytes
+     * are read as an HTTP answer: a 101 is written to the client with the worker's headers and from then on the bytes
+     * of both connections are copied as they come, a read at a time, with back-pressure (nothing is decoded or
+     * re-framed); any other answer is read whole and sent to the client as a normal response. The frame scanners only
+     * look at the first frames: the open packet of a session opened over this WebSocket (its sid is registered before
+     * the client can see it) and the client's upgrade packet {@code 5} of a session upgraded to it. Everything runs on
+     * the client connection's event loop, which the connection to the worker shares.
+     */
+    private final class Tunnel {
+        private final HttpServerRequest req;
+        private final NetSocket back;
         private final Worker worker;
         private final Kind kind;
-        private volatile String sid;
-        private volatile Session session;
-        private final AtomicBoolean ended = new AtomicBoolean();
-        /** Written by the worker side only: the start of the first text message while the sid is not known. */
+        private String sid;
+        private Session session;
+        private NetSocket front;
+        /** The worker's answer until its head is read, then the body of a refusal. */
+        private Buffer answer = Buffer.buffer();
+        private HttpAnswerHead refusal;
+        private boolean ended;
+        /** Watches the worker's first text message for the sid (a handshake over WebSocket); null when done. */
+        private WebSocketFrameScanner openScanner;
         private Buffer firstText;
-        private boolean sidLooked;
-        /** Written by the client side only. */
-        private volatile boolean upgraded;
+        /** Watches the client's frames for the upgrade packet (a session upgrading); null when done. */
+        private WebSocketFrameScanner upgradeScanner;
+        private boolean upgraded;
 
-        Pipe(ServerWebSocket front, WebSocket back, Worker worker, Kind kind, String sid, Session session) {
-            this.front = front;
+        Tunnel(HttpServerRequest req, NetSocket back, Worker worker, Kind kind, String sid, Session session) {
+            this.req = req;
             this.back = back;
             this.worker = worker;
             this.kind = kind;
             this.sid = sid;
             this.session = session;
-            this.sidLooked = kind != Kind.HANDSHAKE;
+            if (kind == Kind.HANDSHAKE) {
+                openScanner = new WebSocketFrameScanner(options.maxHandshakeResponseSize(), this::workerFrame);
+            } else if (kind == Kind.SESSION) {
+                upgradeScanner = new WebSocketFrameScanner(1, this::clientFrame);
+            }
         }
 
-        void start() {
+        void start(Buffer request) {
+            back.handler(this::answer);
+            back.closeHandler(v -> answerEnded());
+            back.exceptionHandler(t -> LOG.debugf("Router: connection to worker %d: %s", worker.index, t.toString()));
+            back.write(request);
+        }
+
+        // ---- before the worker switched protocols
+
+        private void answer(Buffer data) {
+            answer.appendBuffer(data);
+            if (refusal != null) {
+                refusalBody(false);
+                return;
+            }
+            HttpAnswerHead head;
             try {
-                front.frameHandler(this::fromClient);
-                back.frameHandler(this::fromWorker);
-                front.closeHandler(v -> closed(front, back));
-                back.closeHandler(v -> closed(back, front));
-                front.exceptionHandler(t -> LOG.debugf("Router: client WebSocket error: %s", t.toString()));
-                back.exceptionHandler(t -> LOG.debugf("Router: worker WebSocket error: %s", t.toString()));
-                front.resume();
-                back.resume();
-            } catch (IllegalStateException e) {
-                // one side closed while the pipe was being set up (a client that gave up): end both
-                LOG.debugf("Router: a WebSocket closed before its pipe started: %s", e.getMessage());
-                closed(front.isClosed() ? front : back, front.isClosed() ? back : front);
+                head = HttpAnswerHead.parse(answer);
+            } catch (RuntimeException e) {
+                failed("an answer that is not HTTP: " + e.getMessage());
+                return;
             }
-        }
-
-        private void fromClient(WebSocketFrame frame) {
-            if (!upgraded && kind == Kind.SESSION && frame.type() == WebSocketFrameType.TEXT && frame.isFinal()) {
-                Buffer data = frame.binaryData();
-                if (data.length() == 1 && data.getByte(0) == '5') {
-                    upgraded = true; // the session now lives on this WebSocket
+            if (head == null) {
+                if (answer.length() > options.maxHandshakeResponseSize()) {
+                    failed("an answer head larger than " + options.maxHandshakeResponseSize() + " bytes");
                 }
+                return;
             }
-            relayFrame(frame, front, back);
+            Buffer rest = answer.getBuffer(head.length(), answer.length());
+            answer = rest;
+            if (head.status() == 101) {
+                switched(head, rest);
+            } else {
+                refusal = head;
+                refusalBody(false);
+            }
         }
 
-        private void fromWorker(WebSocketFrame frame) {
-            if (!sidLooked) {
-                lookForSid(frame);
+        /** The worker closed the connection before switching protocols. */
+        private void answerEnded() {
+            if (front != null || ended) {
+                return;
             }
-            relayFrame(frame, back, front);
+            if (refusal != null) {
+                refusalBody(true);
+            } else {
+                failed("the connection closed before an answer");
+            }
         }
 
-        private void lookForSid(WebSocketFrame frame) {
-            WebSocketFrameType type = frame.type();
-            if (type == WebSocketFrameType.TEXT || (type == WebSocketFrameType.CONTINUATION && firstText != null)) {
-                if (firstText == null) {
-                    firstText = Buffer.buffer();
+        private void failed(String why) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            LOG.debugf("Router: WebSocket upgrade through worker %d failed: %s", worker.index, why);
+            back.close();
+            notOpened(worker, kind, session);
+            simple(req, 502, null, null);
+        }
+
+        private void refusalBody(boolean connectionClosed) {
+            if (ended) {
+                return;
+            }
+            Buffer body;
+            try {
+                long length = refusal.contentLength();
+                if (refusal.chunked()) {
+                    body = HttpAnswerHead.dechunk(answer);
+                } else if (length >= 0) {
+                    body = answer.length() >= length ? answer.getBuffer(0, (int) length) : null;
+                } else {
+                    body = connectionClosed ? answer : null;
                 }
-                firstText.appendBuffer(frame.binaryData());
-                if (!frame.isFinal() && firstText.length() <= options.maxHandshakeResponseSize()) {
+            } catch (RuntimeException e) {
+                failed("an unreadable refusal: " + e.getMessage());
+                return;
+            }
+            if (body == null) {
+                if (connectionClosed) {
+                    failed("the connection closed within a refusal");
+                } else if (answer.length() > options.maxHandshakeResponseSize()) {
+                    failed("a refusal larger than " + options.maxHandshakeResponseSize() + " bytes");
+                }
+                return;
+            }
+            ended = true;
+            back.close();
+            notOpened(worker, kind, session);
+            if (kind == Kind.SESSION && isUnknownSid(refusal.status(), body)) {
+                forget(sid, session);
+            }
+            refuse(req, refusal, body);
+        }
+
+        /** The worker accepted: the client gets the same 101, then both connections are joined. */
+        private void switched(HttpAnswerHead head, Buffer early) {
+            back.pause(); // until the client side is ready: nothing the worker sends is lost
+            HttpServerResponse resp = req.response();
+            for (Map.Entry<String, String> e : head.headers()) {
+                resp.headers().add(e.getKey(), e.getValue());
+            }
+            req.resume();
+            req.toNetSocket().onComplete(far -> {
+                if (far.failed()) {
+                    LOG.debugf("Router: client WebSocket upgrade failed: %s", far.cause().toString());
+                    ended = true;
+                    back.close();
+                    notOpened(worker, kind, session);
                     return;
                 }
-                sidLooked = true;
-                String newSid = frame.isFinal() ? openSid(firstText.toString(StandardCharsets.UTF_8)) : null;
+                front = far.result();
+                front.handler(this::fromClient);
+                back.handler(this::fromWorker);
+                front.closeHandler(v -> closed());
+                back.closeHandler(v -> closed());
+                front.exceptionHandler(t -> LOG.debugf("Router: client WebSocket connection: %s", t.toString()));
+                front.drainHandler(v -> back.resume());
+                back.drainHandler(v -> front.resume());
+                if (early.length() > 0) {
+                    fromWorker(early);
+                }
+                back.resume();
+            });
+        }
+
+        // ---- piped
+
+        private void fromClient(Buffer data) {
+            if (upgradeScanner != null) {
+                upgradeScanner.feed(data);
+            }
+            relay(data, front, back);
+        }
+
+        private void fromWorker(Buffer data) {
+            if (openScanner != null) {
+                openScanner.feed(data); // registers the sid before the open packet is written to the client
+            }
+            relay(data, back, front);
+        }
+
+        private void relay(Buffer data, NetSocket from, NetSocket to) {
+            to.write(data);
+            if (to.writeQueueFull()) {
+                from.pause(); // resumed by the drain handler of 'to'
+            }
+        }
+
+        private void clientFrame(boolean fin, int opcode, Buffer payload) {
+            if (!upgraded && fin && opcode == WebSocketFrameScanner.TEXT && payload != null
+                    && payload.length() == 1 && payload.getByte(0) == '5') {
+                upgraded = true; // the session now lives on this WebSocket
+                upgradeScanner = null;
+            }
+        }
+
+        private void workerFrame(boolean fin, int opcode, Buffer payload) {
+            if (openScanner == null) {
+                return;
+            }
+            if (opcode == WebSocketFrameScanner.TEXT || (opcode == WebSocketFrameScanner.CONTINUATION && firstText != null)) {
+                if (payload == null) {
+                    openScanner = null; // larger than any open packet
+                    firstText = null;
+                    return;
+                }
+                firstText = firstText == null ? payload : firstText.appendBuffer(payload);
+                if (!fin && firstText.length() <= options.maxHandshakeResponseSize()) {
+                    return;
+                }
+                String newSid = fin ? openSid(firstText.toString(StandardCharsets.UTF_8)) : null;
+                openScanner = null;
                 firstText = null;
                 if (newSid != null) {
                     // the worker's load was counted for the handshake; it now counts the session
                     session = registerPiped(newSid, worker);
                     sid = newSid;
                 }
-            } else if (type == WebSocketFrameType.BINARY) {
-                sidLooked = true;
+            } else if (opcode == WebSocketFrameScanner.BINARY) {
+                openScanner = null;
             }
         }
 
-        private void relayFrame(WebSocketFrame frame, WebSocketBase from, WebSocketBase to) {
-            WebSocketFrameType type = frame.type();
-            if (type != WebSocketFrameType.TEXT && type != WebSocketFrameType.BINARY
-                    && type != WebSocketFrameType.CONTINUATION) {
-                return; // ping/pong are answered on each side; close is handled by the close handlers
-            }
-            if (to.isClosed()) {
+        private void closed() {
+            if (ended) {
                 return;
             }
-            to.writeFrame(frame);
-            if (to.writeQueueFull()) {
-                from.pause();
-                to.drainHandler(v -> from.resume());
-            }
-        }
-
-        private void closed(WebSocketBase side, WebSocketBase other) {
-            if (!ended.compareAndSet(false, true)) {
-                return;
-            }
-            Short code = side.closeStatusCode();
-            String reason = side.closeReason();
-            if (!other.isClosed()) {
-                if (code != null && sendable(code)) {
-                    other.close(code, reason);
-                } else {
-                    other.close();
-                }
-            }
+            ended = true;
+            // the close frames, if any, went through as bytes; closing flushes what is still queued
+            front.close();
+            back.close();
             Session s = session;
             if (s != null) {
                 s.pipes.decrementAndGet();
@@ -779,18 +935,14 @@ public final class StickyRouter {
         }
     }
 
-    private static boolean sendable(int code) {
-        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014)
-                || (code >= 3000 && code <= 4999);
-    }
-
     // ---------------------------------------------------------------- state
 
     private static final class Worker {
         final int index;
         final SocketAddress address;
         final HttpClient http;
-        final WebSocketClient ws;
+        /** Raw connections for WebSockets: closing it closes them all. */
+        final NetClient net;
         final AtomicInteger load = new AtomicInteger();
         volatile boolean removed;
         volatile boolean draining;
@@ -809,21 +961,12 @@ public final class StickyRouter {
                     .setConnectTimeout(connectTimeout);
             this.http = vertx.createHttpClient(httpOptions,
                     new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerWorker()));
-            WebSocketClientOptions wsOptions = new WebSocketClientOptions()
-                    .setDefaultHost(address.host())
-                    .setDefaultPort(address.port())
-                    .setMaxConnections(options.maxConnectionsPerWorker())
-                    .setMaxFrameSize(options.maxWebSocketFrameSize())
-                    .setMaxMessageSize(options.maxWebSocketFrameSize())
-                    .setTryUsePerMessageCompression(false)
-                    .setTryUsePerFrameCompression(false)
-                    .setConnectTimeout(connectTimeout);
-            this.ws = vertx.createWebSocketClient(wsOptions);
+            this.net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(connectTimeout).setTcpNoDelay(true));
         }
 
         List<Future<?>> close() {
             removed = true;
-            return List.of(http.close(), ws.close());
+            return List.of(http.close(), net.close());
         }
     }
 

@@ -15,31 +15,38 @@ final class EnginePacket {
     static final char UPGRADE = '5';
     static final char NOOP = '6';
 
-    static final EnginePacket CLOSE_PACKET = new EnginePacket(CLOSE, "", null);
-    static final EnginePacket PING_PACKET = new EnginePacket(PING, "", null);
-    static final EnginePacket NOOP_PACKET = new EnginePacket(NOOP, "", null);
-    static final EnginePacket PONG_PROBE = new EnginePacket(PONG, "probe", null);
+    static final EnginePacket CLOSE_PACKET = new EnginePacket(CLOSE, "", null, null);
+    static final EnginePacket PING_PACKET = new EnginePacket(PING, "", null, null);
+    static final EnginePacket NOOP_PACKET = new EnginePacket(NOOP, "", null, null);
+    static final EnginePacket PONG_PROBE = new EnginePacket(PONG, "probe", null, null);
 
     private final char type;
     private final String text;
     private final Buffer binary;
+    /** A message shared with other sessions, with its encoded bytes; {@code null} otherwise. */
+    private final EngineText shared;
 
-    private EnginePacket(char type, String text, Buffer binary) {
+    private EnginePacket(char type, String text, Buffer binary, EngineText shared) {
         this.type = type;
         this.text = text;
         this.binary = binary;
+        this.shared = shared;
     }
 
     static EnginePacket text(char type, String data) {
-        return new EnginePacket(type, data == null ? "" : data, null);
+        return new EnginePacket(type, data == null ? "" : data, null, null);
     }
 
     static EnginePacket message(String text) {
-        return new EnginePacket(MESSAGE, text, null);
+        return new EnginePacket(MESSAGE, text, null, null);
+    }
+
+    static EnginePacket message(EngineText message) {
+        return new EnginePacket(MESSAGE, message.text(), null, message);
     }
 
     static EnginePacket binary(Buffer data) {
-        return new EnginePacket(MESSAGE, null, data);
+        return new EnginePacket(MESSAGE, null, data, null);
     }
 
     char type() {
@@ -54,6 +61,11 @@ final class EnginePacket {
     /** The bytes of a binary message; {@code null} otherwise. */
     Buffer binary() {
         return binary;
+    }
+
+    /** The message shared with other sessions, whose encoded bytes can be reused; {@code null} otherwise. */
+    EngineText shared() {
+        return shared;
     }
 
     boolean isBinary() {

@@ -39,6 +39,9 @@ public interface EngineSession {
     /** Sends a text message packet ({@code 4<text>}). */
     void sendText(String text);
 
+    /** Sends a text message packet that other sessions may send too: it is encoded once for all of them. */
+    void sendText(EngineText text);
+
     /** Sends a binary message packet. The buffer must not be modified afterwards (it may be shared). */
     void sendBinary(Buffer data);
 

@@ -128,6 +128,11 @@ final class EngineSessionImpl implements EngineSession {
     }
 
     @Override
+    public void sendText(EngineText text) {
+        enqueue(EnginePacket.message(text));
+    }
+
+    @Override
     public void sendBinary(Buffer data) {
         enqueue(EnginePacket.binary(data));
     }

@@ -28,6 +28,8 @@ final class WebSocketTransport extends EngineTransport {
     private final HttpConnection connection;
     private final EngineSessionImpl session;
     private final int maxMessageSize;
+    /** Null when the WebSocket is not Vert.x's own: then each frame is written through the public API. */
+    private final WebSocketFrameWriter writer;
 
     // confined to the WebSocket's context
     private Buffer partial;
@@ -35,12 +37,13 @@ final class WebSocketTransport extends EngineTransport {
     private boolean partialText;
     private boolean rejected;
 
-    WebSocketTransport(ServerWebSocket socket, HttpConnection connection, EngineSessionImpl session,
-            int maxMessageSize) {
+    /** {@code connection}: the HTTP connection the WebSocket was upgraded from. */
+    WebSocketTransport(ServerWebSocket socket, HttpConnection connection, EngineSessionImpl session, int maxMessageSize) {
         this.socket = socket;
         this.connection = connection;
         this.session = session;
         this.maxMessageSize = maxMessageSize;
+        this.writer = WebSocketFrameWriter.of(connection);
         socket.frameHandler(this::onFrame);
         socket.closeHandler(v -> session.runOnContext(() -> session.onSocketClosed(this)));
         socket.exceptionHandler(t -> {
@@ -67,6 +70,10 @@ final class WebSocketTransport extends EngineTransport {
     @Override
     void send(Collection<EnginePacket> packets) {
         if (socket.isClosed()) {
+            return;
+        }
+        if (writer != null) {
+            writer.write(packets);
             return;
         }
         for (EnginePacket p : packets) {

@@ -20,7 +20,8 @@ import io.vertx.core.http.RequestOptions;
  * ack over the upgraded transport.</li>
  * </ul>
  * Then the connections are held idle for {@code --hold} seconds, checked, and the server's RSS is probed: that is the
- * {@code memory} mode (websocket, 5000 clients, 5 s by default).
+ * {@code memory} mode (websocket, 5000 clients, 5 s by default). {@code --warmup N}: N clients connect the same way
+ * first, unmeasured, and are closed (a compiled server: the JIT's work is not in the figures).
  */
 final class Connect {
 
@@ -39,17 +40,24 @@ final class Connect {
         r.put("clients", clients);
         r.put("concurrency", concurrency);
         r.put("hold_s", hold);
+        int warmup = args.integer("warmup", 0);
+        r.put("warmup_clients", warmup);
         LoadGen.partial = new LinkedHashMap<>(r);
+        if (warmup > 0) {
+            Connector warming = connector(net, transport, warmup, concurrency);
+            int warmFailures = warming.connect(concurrency, 20_000, System.nanoTime());
+            LoadGen.log("connect: warm-up of " + warmup + " clients in " + Json.round(warming.seconds, 2) + " s, "
+                    + warmFailures + " failures");
+            r.put("warmup_failures", warmFailures);
+            warming.closeAll();
+            Net.sleep(1000);
+            net.resetCounts();
+        }
 
         Connector connector;
         CpuWindow cpu = new CpuWindow(serverPid);
         long t0 = System.nanoTime();
-        if (transport.equals("polling")) {
-            connector = new PollingConnector(net, clients, net.http(concurrency));
-        } else {
-            connector = new Connector(net, clients, new SioClient.Listener() {
-            });
-        }
+        connector = connector(net, transport, clients, concurrency);
         int failures = connector.connect(concurrency, 20_000, t0);
         Map<String, Object> cpuResult = cpu.stop();
         int connected = connector.connected();
@@ -86,6 +94,14 @@ final class Connect {
         r.putAll(memory);
         connector.closeAll();
         return r;
+    }
+
+    private static Connector connector(Net net, String transport, int clients, int concurrency) {
+        if (transport.equals("polling")) {
+            return new PollingConnector(net, clients, net.http(concurrency));
+        }
+        return new Connector(net, clients, new SioClient.Listener() {
+        });
     }
 
     /** The polling handshake over HTTP, then the upgrade of the same session to WebSocket. */

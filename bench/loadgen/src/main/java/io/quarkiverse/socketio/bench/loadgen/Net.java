@@ -151,6 +151,12 @@ final class Net implements AutoCloseable {
         return new LinkedHashMap<>(errors);
     }
 
+    /** Forgets the errors and disconnects seen so far (after an unmeasured warm-up). */
+    synchronized void resetCounts() {
+        errors.clear();
+        unexpectedDisconnects.set(0);
+    }
+
     /**
      * Runs {@code task(i, done)} for i in [0, n) with at most {@code limit} in flight; each task calls {@code done}
      * once. Completes when all did.

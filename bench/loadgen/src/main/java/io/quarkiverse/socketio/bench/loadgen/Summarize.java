@@ -133,6 +133,9 @@ final class Summarize {
         if (n.path("warmup").asInt(0) > 0) {
             v.add("warm-up " + n.path("warmup").asInt() + " ticks");
         }
+        if (n.path("warmup_clients").asInt(0) > 0) {
+            v.add("warm-up " + n.path("warmup_clients").asInt() + " connections");
+        }
         if (n.path("warmup_s").asDouble(0) > 0) {
             v.add("warm-up " + fmt(n.path("warmup_s").asDouble()) + " s");
         }
