@@ -79,6 +79,15 @@ class ClusterCrashLoopIT {
         assertEquals(r.path("expectedNames"), r.path("fetched"), all);
         assertEquals(0, r.path("problems").path("disconnects").size(), all);
 
+        // the application's readiness on worker 1's management interface is the cluster's: down, worker 2 is in a
+        // crash loop
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        JsonNode check = ClusterHealth.awaitSocketIOCheck(http, cluster.workerManagementUri(1), 503);
+        assertEquals("DOWN", check.path("status").asText(), check.toString());
+        assertEquals(1, check.path("data").path("workers-ready").asInt(), check.toString());
+        assertEquals(2, check.path("data").path("workers-desired").asInt(), check.toString());
+        assertEquals(1, check.path("data").path("worker").asInt(), "answered by worker 1: " + check);
+
         // the slot stays abandoned: no start of worker 2 after the crash-loop line
         assertTrue(cluster.isAlive(), "the primary stays up" + cluster.describe());
         assertEquals(6, cluster.matches(java.util.regex.Pattern

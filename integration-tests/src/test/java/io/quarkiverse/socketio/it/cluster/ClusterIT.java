@@ -98,6 +98,12 @@ class ClusterIT {
             assertTrue(workerPids.contains(pid), "served by a worker " + workerPids + ", not by " + pid);
         }
 
+        // the application's readiness, on a worker's management interface, is the cluster's: both workers serve
+        JsonNode check = ClusterHealth.awaitSocketIOCheck(http, cluster.workerManagementUri(1), 200);
+        assertEquals("UP", check.path("status").asText(), check.toString());
+        assertEquals(2, check.path("data").path("workers-ready").asInt(), check.toString());
+        assertEquals(2, check.path("data").path("workers-desired").asInt(), check.toString());
+
         HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(
                 cluster.uri().resolve("/socket.io/?EIO=4&transport=polling&sid=not-a-session"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());

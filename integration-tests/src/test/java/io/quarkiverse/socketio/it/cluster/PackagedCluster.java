@@ -53,6 +53,9 @@ final class PackagedCluster implements AutoCloseable {
     static final Pattern CRASH_LOOP = Pattern.compile(
             "Socket\\.IO cluster worker (\\d+) crashed (\\d+) times within (\\d+)s: crash loop, it is not restarted");
     static final Pattern STOPPED = Pattern.compile("Socket\\.IO cluster primary stopped");
+    /** Quarkus' startup line of a worker, with its management interface's port. */
+    static final Pattern WORKER_MANAGEMENT = Pattern
+            .compile("^\\[worker (\\d+)\\] .*Management interface listening on http://[^:]+:(\\d+)");
     /** What {@code ClusterFixture} logs when it starts, in every process that runs application code. */
     static final Pattern FIXTURE_STARTED = Pattern
             .compile("Cluster fixture: /cluster serves in pid (\\d+), worker (\\d+)");
@@ -215,6 +218,15 @@ final class PackagedCluster implements AutoCloseable {
     }
 
     /** Every line matching {@code pattern} in the output so far, in order. */
+    /** The management interface of the current process of a worker (the last one started for that index). */
+    URI workerManagementUri(int worker) {
+        List<Line> started = matches(WORKER_MANAGEMENT).stream().filter(l -> l.number(1) == worker).toList();
+        if (started.isEmpty()) {
+            throw new AssertionError("worker " + worker + " logged no management interface" + describe());
+        }
+        return URI.create("http://127.0.0.1:" + started.get(started.size() - 1).group(2) + "/");
+    }
+
     List<Line> matches(Pattern pattern) {
         List<Line> found = new ArrayList<>();
         for (String line : lines) {

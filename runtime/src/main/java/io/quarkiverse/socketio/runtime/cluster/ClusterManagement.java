@@ -9,6 +9,7 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
+import io.quarkiverse.socketio.runtime.protocol.ControlMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -67,7 +68,7 @@ final class ClusterManagement {
                 return;
             case "/health":
             case "/health/ready": {
-                ClusterPrimary.Readiness readiness = primary.readiness();
+                ControlMessage.ClusterReadiness readiness = primary.readiness();
                 health(request, readiness.complete(), Map.of("desired", readiness.desired(), "ready",
                         readiness.ready()));
                 return;
@@ -138,7 +139,7 @@ final class ClusterManagement {
     /** Prometheus text: per worker sockets, restarts, memory and CPU; readiness; the relay's traffic. */
     static String metrics(ClusterPrimary primary) {
         StringBuilder text = new StringBuilder();
-        ClusterPrimary.Readiness readiness = primary.readiness();
+        ControlMessage.ClusterReadiness readiness = primary.readiness();
         gauge(text, "socketio_cluster_workers_desired", "Worker processes the primary keeps", readiness.desired());
         gauge(text, "socketio_cluster_workers_ready", "Worker processes that serve", readiness.ready());
         List<ClusterPrimary.WorkerStatus> workers = primary.status();

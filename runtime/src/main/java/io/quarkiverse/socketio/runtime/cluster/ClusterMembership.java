@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkiverse.socketio.runtime.adapter.AdapterFactory;
 import io.quarkiverse.socketio.runtime.adapter.ClusterAdapterFactory;
+import io.quarkiverse.socketio.runtime.protocol.ControlMessage;
 import io.vertx.core.Vertx;
 
 /**
@@ -67,6 +68,11 @@ public final class ClusterMembership {
         if (link != null) {
             link.stats(sockets);
         }
+    }
+
+    /** In a worker, the cluster's readiness as the primary last told it; empty elsewhere, or until it does. */
+    public Optional<ControlMessage.ClusterReadiness> clusterReadiness() {
+        return link == null ? Optional.empty() : link.clusterReadiness();
     }
 
     /** Whether this process is a worker of a cluster. */

@@ -33,6 +33,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
+import io.quarkiverse.socketio.runtime.protocol.ControlMessage;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
 import io.vertx.core.Vertx;
@@ -158,6 +159,8 @@ public final class ClusterPrimary implements ClusterRelay.Events {
         relay = ClusterRelay.open(this, recovery);
         LOG.infof("Socket.IO cluster IPC channel: %s", relay.socketPath());
         router = new StickyRouter(vertx, routerOptions);
+        // the workers' health checks report the cluster's readiness: tell them every second
+        timers.scheduleAtFixedRate(() -> relay.tellWorkers(readiness()), 1, 1, TimeUnit.SECONDS);
         Thread drain = new Thread(this::drainAndExit, "socketio-cluster-drain");
         Runtime.getRuntime().addShutdownHook(drain);
         synchronized (this) {
@@ -219,16 +222,8 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     }
 
     /** How many workers are ready, and how many there should be. */
-    public synchronized Readiness readiness() {
-        return new Readiness(readyCount(), slots.size());
-    }
-
-    /** The workers that serve, out of the desired number. */
-    public record Readiness(int ready, int desired) {
-
-        public boolean complete() {
-            return desired > 0 && ready == desired;
-        }
+    public synchronized ControlMessage.ClusterReadiness readiness() {
+        return new ControlMessage.ClusterReadiness(readyCount(), slots.size());
     }
 
     private synchronized int readyCount() {

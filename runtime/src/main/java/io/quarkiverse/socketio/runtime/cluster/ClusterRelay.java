@@ -233,6 +233,11 @@ public final class ClusterRelay implements AutoCloseable {
         }
     }
 
+    /** Tells every connected worker, ready or still starting, something about the cluster. */
+    public void tellWorkers(ControlMessage message) {
+        broadcastControl(message, ClusterFrame.RELAY);
+    }
+
     /** To every connected node, ready or still starting: a starting node must know who serves once it serves. */
     private void broadcastControl(ControlMessage message, int except) {
         for (Map.Entry<Integer, Connection> to : connections.entrySet()) {

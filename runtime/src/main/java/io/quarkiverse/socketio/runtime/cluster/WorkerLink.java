@@ -6,6 +6,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,8 @@ public final class WorkerLink implements ClusterLink {
     private final Runnable onLost;
     private volatile Listener listener;
     private volatile boolean closing;
+    /** the cluster's readiness, as the primary last told it; null until it does */
+    private volatile ControlMessage.ClusterReadiness clusterReadiness;
 
     private WorkerLink(WorkerEnvironment environment, SocketChannel socket, Runnable onLost) {
         this.environment = environment;
@@ -162,9 +165,16 @@ public final class WorkerLink implements ClusterLink {
                     current.onNodeLeft(left.node());
                 }
             }
+        } else if (message instanceof ControlMessage.ClusterReadiness readiness) {
+            clusterReadiness = readiness;
         } else {
             throw new ClusterProtocolException("Unexpected control message from the primary: " + message);
         }
+    }
+
+    /** How many workers serve out of the desired number, as the primary tells every second; empty until it does. */
+    public Optional<ControlMessage.ClusterReadiness> clusterReadiness() {
+        return Optional.ofNullable(clusterReadiness);
     }
 
     private void onClosed(Throwable cause) {

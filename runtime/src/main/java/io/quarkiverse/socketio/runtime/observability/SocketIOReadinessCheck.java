@@ -1,5 +1,7 @@
 package io.quarkiverse.socketio.runtime.observability;
 
+import java.util.Optional;
+
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.health.HealthCheck;
@@ -10,12 +12,14 @@ import org.eclipse.microprofile.health.Readiness;
 import io.quarkiverse.socketio.runtime.cluster.ClusterLink;
 import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
 import io.quarkiverse.socketio.runtime.cluster.LocalServers;
+import io.quarkiverse.socketio.runtime.protocol.ControlMessage;
 
 /**
  * The readiness of this process's Socket.IO server, when the application has SmallRye Health (registered by the
- * extension then): in a worker of a cluster, down once its link to the primary is lost (the worker is about to exit
- * and be restarted); up otherwise. It tells the sockets it serves and its place in the cluster. The readiness of the
- * cluster as a whole (every desired worker ready, no crash loop) is the primary's {@code /q/health/ready}.
+ * extension then). In a worker of a cluster it is the cluster's: down until every desired worker serves (so also
+ * during a crash loop, whose worker never does), as the primary tells each worker every second, and down once the
+ * worker's link to the primary is lost (it is about to exit and be restarted). Up otherwise. It tells the sockets this
+ * process serves and its place in the cluster.
  */
 @Readiness
 @Singleton
@@ -32,12 +36,18 @@ public class SocketIOReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         boolean linked = membership.link().map(ClusterLink::isOpen).orElse(true);
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("Socket.IO").status(linked)
+        Optional<ControlMessage.ClusterReadiness> cluster = membership.clusterReadiness();
+        boolean clusterReady = cluster.map(ControlMessage.ClusterReadiness::complete).orElse(true);
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("Socket.IO").status(linked && clusterReady)
                 .withData("sockets", servers.localSocketCount())
                 .withData("worker", membership.workerIndex());
-        servers.inJvmCluster().ifPresent(cluster -> response.withData("in-jvm-workers", cluster.workers().size()));
+        cluster.ifPresent(readiness -> response.withData("workers-ready", readiness.ready())
+                .withData("workers-desired", readiness.desired()));
+        servers.inJvmCluster().ifPresent(inJvm -> response.withData("in-jvm-workers", inJvm.workers().size()));
         if (!linked) {
             response.withData("reason", "the link to the cluster's primary is lost");
+        } else if (!clusterReady) {
+            response.withData("reason", "not every desired worker serves (starting, draining or in a crash loop)");
         }
         return response.build();
     }

@@ -18,6 +18,7 @@ import java.util.TreeSet;
  *   4 JOINED     primary -> worker: u16 a node that joined
  *   5 LEFT       primary -> worker: u16 a node that left (its process exited or its link closed)
  *   6 STATS      worker -> primary: u32 the Socket.IO sockets it serves (sent every second once ready)
+ *   7 READINESS  primary -> worker: u16 the workers that serve, u16 the desired number (sent every second)
  * </pre>
  */
 public sealed interface ControlMessage {
@@ -46,6 +47,15 @@ public sealed interface ControlMessage {
     record Stats(int sockets) implements ControlMessage {
     }
 
+    /** How many workers serve, out of the desired number: the cluster's readiness, for the workers' health check. */
+    record ClusterReadiness(int ready, int desired) implements ControlMessage {
+
+        /** Every desired worker serves (a worker in a crash loop never does). */
+        public boolean complete() {
+            return desired > 0 && ready == desired;
+        }
+    }
+
     /** This message in a frame from {@code source} to {@code target}. */
     static byte[] frame(ControlMessage message, int source, int target) {
         byte[] body;
@@ -67,6 +77,11 @@ public sealed interface ControlMessage {
         } else if (message instanceof Stats stats) {
             body = new byte[] { 6, (byte) (stats.sockets() >>> 24), (byte) (stats.sockets() >>> 16),
                     (byte) (stats.sockets() >>> 8), (byte) stats.sockets() };
+        } else if (message instanceof ClusterReadiness readiness) {
+            body = new byte[5];
+            body[0] = 7;
+            putShort(body, 1, readiness.ready());
+            putShort(body, 3, readiness.desired());
         } else if (message instanceof NodeJoined joined) {
             body = nodeBody(4, joined.node());
         } else {
@@ -122,6 +137,9 @@ public sealed interface ControlMessage {
                 expect(length == 5, "STATS carries one 32-bit count");
                 return new Stats(((frame[at + 1] & 0xFF) << 24) | ((frame[at + 2] & 0xFF) << 16)
                         | ((frame[at + 3] & 0xFF) << 8) | (frame[at + 4] & 0xFF));
+            case 7:
+                expect(length == 5, "READINESS carries two 16-bit counts");
+                return new ClusterReadiness(getShort(frame, at + 1), getShort(frame, at + 3));
             default:
                 throw new ClusterProtocolException("Unknown control message " + op);
         }
