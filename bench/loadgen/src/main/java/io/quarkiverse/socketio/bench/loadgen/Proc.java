@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /** What Linux' /proc says about CPU time, memory and sockets of a process tree and of the whole machine. */
 final class Proc {
@@ -89,11 +90,16 @@ final class Proc {
 
     /** CPU seconds of every process of the tree, in tree order. */
     static Map<Long, Double> treeCpu(long root) {
-        Map<Long, Double> out = new LinkedHashMap<>();
+        return overTree(root, Proc::cpuSeconds);
+    }
+
+    /** A reading of every process of the tree that is still there (a reading below 0: gone), in tree order. */
+    private static <T extends Number> Map<Long, T> overTree(long root, LongFunction<T> reading) {
+        Map<Long, T> out = new LinkedHashMap<>();
         for (long p : tree(root)) {
-            double s = cpuSeconds(p);
-            if (s >= 0) {
-                out.put(p, s);
+            T value = reading.apply(p);
+            if (value.doubleValue() >= 0) {
+                out.put(p, value);
             }
         }
         return out;
@@ -115,14 +121,7 @@ final class Proc {
 
     /** VmRSS of every process of the tree in KB, in tree order. */
     static Map<Long, Long> treeRssKb(long root) {
-        Map<Long, Long> out = new LinkedHashMap<>();
-        for (long p : tree(root)) {
-            long kb = rssKb(p);
-            if (kb >= 0) {
-                out.put(p, kb);
-            }
-        }
-        return out;
+        return overTree(root, Proc::rssKb);
     }
 
     /** The command name of a process (/proc/PID/comm). */
