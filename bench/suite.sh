@@ -65,35 +65,29 @@ run_step() {
     done
 }
 
+# run_steps SERVER "WORKERS..." TIMES MODE [options...]: run_step TIMES times for each worker count
+run_steps() {
+    local server=$1 workers_counts=$2 times=$3 w
+    shift 3
+    for w in ${workers_counts}; do
+        for _ in $(seq "${times}"); do
+            run_step "${server}" "${w}" "$@"
+        done
+    done
+}
+
 for server in ${SERVERS}; do
     for step in "${steps[@]}"; do
         case "${step}" in
-            contract)
-                for w in ${workers_list}; do run_step "${server}" "${w}" contract --clients 20; done ;;
-            fanout)
-                for w in ${fanout_workers}; do
-                    for _ in $(seq "${FANOUT_REPEAT:-3}"); do
-                        run_step "${server}" "${w}" fanout ${FANOUT_ARGS:---clients 1000 --count 1000 --size 64}
-                    done
-                done ;;
-            polling)
-                for w in ${workers_list}; do
-                    for _ in $(seq "${POLLING_REPEAT:-1}"); do
-                        run_step "${server}" "${w}" connect --transport polling ${POLLING_ARGS:---clients 2000 --hold 0}
-                    done
-                done ;;
-            echo)
-                for w in ${workers_list}; do
-                    for _ in $(seq "${ECHO_REPEAT:-3}"); do
-                        run_step "${server}" "${w}" echo ${ECHO_ARGS:---clients 200 --rate 5000 --duration 10}
-                    done
-                done ;;
-            memory)
-                for w in ${workers_list}; do
-                    for _ in $(seq "${MEMORY_REPEAT:-1}"); do
-                        run_step "${server}" "${w}" memory ${MEMORY_ARGS:---clients 5000 --hold 5}
-                    done
-                done ;;
+            contract) run_steps "${server}" "${workers_list}" 1 contract --clients 20 ;;
+            fanout) run_steps "${server}" "${fanout_workers}" "${FANOUT_REPEAT:-3}" \
+                fanout ${FANOUT_ARGS:---clients 1000 --count 1000 --size 64} ;;
+            polling) run_steps "${server}" "${workers_list}" "${POLLING_REPEAT:-1}" \
+                connect --transport polling ${POLLING_ARGS:---clients 2000 --hold 0} ;;
+            echo) run_steps "${server}" "${workers_list}" "${ECHO_REPEAT:-3}" \
+                echo ${ECHO_ARGS:---clients 200 --rate 5000 --duration 10} ;;
+            memory) run_steps "${server}" "${workers_list}" "${MEMORY_REPEAT:-1}" \
+                memory ${MEMORY_ARGS:---clients 5000 --hold 5} ;;
             *) echo "unknown step ${step} (contract fanout polling echo memory)" >&2; exit 64 ;;
         esac
     done
