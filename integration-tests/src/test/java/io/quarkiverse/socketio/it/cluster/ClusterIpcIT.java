@@ -128,9 +128,7 @@ class ClusterIpcIT {
         try (NodeScript script = NodeScript.start("cluster-failover", cluster.uri(), "{\"clients\":8}",
                 "ClusterIpcIT")) {
             JsonNode connected = script.awaitPhase("connected", Duration.ofSeconds(30));
-            Set<Integer> workers = new HashSet<>();
-            connected.path("clients").forEach(c -> workers.add(c.path("worker").asInt()));
-            assertEquals(Set.of(1, 2), workers, "clients on both workers: " + connected);
+            assertEquals(Set.of(1, 2), NodeScript.workersOf(connected), "clients on both workers: " + connected);
 
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(cluster.uri()

@@ -118,9 +118,7 @@ class ClusterSupervisionIT {
         try (NodeScript script = NodeScript.start("cluster-drain", cluster.uri(), "{\"clients\":8,\"waitMs\":45000}",
                 "ClusterSupervisionIT")) {
             JsonNode connected = script.awaitPhase("connected", Duration.ofSeconds(30));
-            Set<Integer> workers = new HashSet<>();
-            connected.path("clients").forEach(c -> workers.add(c.path("worker").asInt()));
-            assertEquals(Set.of(1, 2), workers, "clients on both workers: " + connected);
+            assertEquals(Set.of(1, 2), NodeScript.workersOf(connected), "clients on both workers: " + connected);
             Set<Long> workerPids = cluster.allWorkerPids();
             assertTrue(workerPids.size() >= 2, "worker pids " + workerPids);
 

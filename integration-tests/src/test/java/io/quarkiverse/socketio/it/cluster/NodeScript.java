@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -67,6 +69,13 @@ final class NodeScript implements AutoCloseable {
     }
 
     /** Runs {@code script} to its end (at most {@code timeout}) and returns its successful result line. */
+    /** The workers of the clients a phase lists ({@code clients: [{worker, ...}]}). */
+    static Set<Integer> workersOf(JsonNode phase) {
+        Set<Integer> workers = new TreeSet<>();
+        phase.path("clients").forEach(c -> workers.add(c.path("worker").asInt()));
+        return workers;
+    }
+
     static JsonNode run(String script, URI base, String optionsJson, Duration timeout, String logName)
             throws Exception {
         try (NodeScript node = start(script, base, optionsJson, logName)) {
