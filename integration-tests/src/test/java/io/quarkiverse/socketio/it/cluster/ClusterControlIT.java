@@ -208,6 +208,18 @@ class ClusterControlIT {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, ready.statusCode(), ready.body());
             assertEquals("UP", JSON.readTree(ready.body()).get("status").asText());
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(management.resolve("socketio/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode(), metrics.body());
+            assertTrue(metrics.body().contains("\nsocketio_cluster_workers_ready 2\n"), metrics.body());
+            // the workers' adapters greet each other through the relay as soon as they start
+            java.util.regex.Matcher frames = java.util.regex.Pattern
+                    .compile("(?m)^socketio_cluster_relay_frames_total (\\d+)$").matcher(metrics.body());
+            java.util.regex.Matcher bytes = java.util.regex.Pattern
+                    .compile("(?m)^socketio_cluster_relay_bytes_total (\\d+)$").matcher(metrics.body());
+            assertTrue(frames.find() && Long.parseLong(frames.group(1)) > 0, metrics.body());
+            assertTrue(bytes.find() && Long.parseLong(bytes.group(1)) > Long.parseLong(frames.group(1)),
+                    "more bytes than frames: " + metrics.body());
             for (String action : List.of("reload", "stop", "scale?workers=3")) {
                 HttpResponse<String> refused = http.send(HttpRequest.newBuilder(management.resolve("socketio/" + action))
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

@@ -153,11 +153,11 @@ final class ClusterManagement {
         family(text, "socketio_cluster_worker_cpu_seconds_total", "counter", "CPU time of a worker process");
         workers.forEach(w -> sample(text, "socketio_cluster_worker_cpu_seconds_total", w.index(),
                 w.cpuMillis() / 1000.0));
-        long[] traffic = primary.relayTraffic();
+        ClusterPrimary.RelayTraffic traffic = primary.relayTraffic();
         family(text, "socketio_cluster_relay_frames_total", "counter", "Cluster frames the relay delivered");
-        text.append("socketio_cluster_relay_frames_total ").append(traffic[0]).append('\n');
+        text.append("socketio_cluster_relay_frames_total ").append(traffic.frames()).append('\n');
         family(text, "socketio_cluster_relay_bytes_total", "counter", "Bytes of the cluster frames delivered");
-        text.append("socketio_cluster_relay_bytes_total ").append(traffic[1]).append('\n');
+        text.append("socketio_cluster_relay_bytes_total ").append(traffic.bytes()).append('\n');
         RecoveryStore.Stats recovery = primary.recoveryStats();
         if (recovery != null) {
             gauge(text, "socketio_recovery_sessions", "Sessions the recovery store keeps, connected or not",

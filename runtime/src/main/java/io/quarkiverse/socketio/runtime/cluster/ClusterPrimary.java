@@ -211,8 +211,12 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     }
 
     /** The relay's frame deliveries and their bytes since the primary started. */
-    public long[] relayTraffic() {
-        return new long[] { relay.forwardedFrames(), relay.forwardedBytes() };
+    public RelayTraffic relayTraffic() {
+        return new RelayTraffic(relay.forwardedFrames(), relay.forwardedBytes());
+    }
+
+    /** Frames the relay delivered (a frame to every worker counts once per receiver) and their bytes. */
+    public record RelayTraffic(long frames, long bytes) {
     }
 
     /** What the store of connection state recovery holds, or {@code null} when recovery is off. */
