@@ -80,14 +80,9 @@ public final class ClusterMembership {
         return link != null;
     }
 
-    /** The adapters of the namespaces: in-memory alone, the cluster adapter in a worker. */
-    public AdapterFactory adapterFactory(Vertx vertx, ObjectMapper mapper, Duration requestsTimeout) {
-        return adapterFactory(vertx, mapper, requestsTimeout, false);
-    }
-
     /**
-     * Like {@link #adapterFactory(Vertx, ObjectMapper, Duration)}; with {@code recovery}, a worker's adapters keep the
-     * sessions and broadcasts of connection state recovery in the primary's store.
+     * The adapters of the namespaces: in-memory alone, the cluster adapter in a worker; with {@code recovery}, a
+     * worker's adapters keep the sessions and broadcasts of connection state recovery in the primary's store.
      */
     public AdapterFactory adapterFactory(Vertx vertx, ObjectMapper mapper, Duration requestsTimeout, boolean recovery) {
         return link == null ? AdapterFactory.IN_MEMORY

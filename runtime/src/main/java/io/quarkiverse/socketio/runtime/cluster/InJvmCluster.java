@@ -146,11 +146,6 @@ public final class InJvmCluster {
         }
     }
 
-    /** The number of relay deliveries so far (a message to all counts once per receiving worker). */
-    public long relayedFrames() {
-        return relay.forwardedFrames();
-    }
-
     private void route(RoutingContext ctx) {
         String sid = ctx.request().getParam("sid");
         Worker target = sid == null ? fewestSessions() : owner(sid);
