@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
 import io.quarkiverse.socketio.runtime.cluster.ClusterRecorder;
 import io.quarkiverse.socketio.runtime.cluster.WorkerConfigBuilder;
+import io.quarkiverse.socketio.runtime.cluster.HandoffReceiver;
 import io.quarkiverse.socketio.runtime.cluster.WorkerReporter;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
@@ -48,5 +49,11 @@ class ClusterProcessor {
     @BuildStep
     AdditionalBeanBuildItem workerReporter() {
         return AdditionalBeanBuildItem.unremovableOf(WorkerReporter.class);
+    }
+
+    /** Takes the client connections the primary hands to a worker. */
+    @BuildStep
+    AdditionalBeanBuildItem handoffReceiver() {
+        return AdditionalBeanBuildItem.unremovableOf(HandoffReceiver.class);
     }
 }

@@ -10,10 +10,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
@@ -26,6 +28,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkiverse.socketio.it.support.JavaClients;
+import io.socket.client.Socket;
 
 /**
  * The packaged reference application as a cluster of two workers behind the primary, with the official JavaScript
@@ -133,5 +138,48 @@ class ClusterIT {
         JsonNode r = NodeScript.run("cluster-keepalive", cluster.uri(), KeepAlive.OPTIONS, Duration.ofSeconds(60),
                 "ClusterIT");
         KeepAlive.check(r);
+    }
+
+    /**
+     * The primary hands each WebSocket to its worker (on Linux): while 40 WebSocket clients are connected and answered
+     * by the workers, the primary holds none of their connections. Piped, each would cost it two sockets.
+     */
+    @Test
+    @Order(5)
+    void webSocketsAreHandedToTheirWorker() throws Exception {
+        long before = openSockets(cluster.pid());
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                clients.add(JavaClients.connect(JavaClients.socket(cluster.uri(), ClusterFixture.NAMESPACE,
+                        JavaClients.ClientTransport.WEBSOCKET, null)));
+            }
+            Set<Long> pids = new HashSet<>();
+            for (Socket client : clients) {
+                JsonNode info = JavaClients.normalize(JavaClients.await(JavaClients.emitWithAck(client, "info"), "info"))
+                        .path(0);
+                assertEquals("websocket", info.path("transport").asText(), info.toString());
+                pids.add(info.path("pid").asLong());
+            }
+            assertEquals(new HashSet<>(cluster.readyWorkers().values()), pids, "clients on both workers");
+            long during = openSockets(cluster.pid());
+            assertTrue(during - before < 10, "the primary's open sockets went from " + before + " to " + during
+                    + " with 40 WebSocket clients connected");
+        } finally {
+            clients.forEach(Socket::close);
+        }
+    }
+
+    /** The sockets a process has open (its file descriptors that are sockets). */
+    private static long openSockets(long pid) throws Exception {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (Exception e) {
+                    return false; // closed meanwhile
+                }
+            }).count();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.quarkiverse.socketio.runtime.cluster;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -67,6 +68,21 @@ public final class ClusterMembership {
     public void reportSockets(int sockets) {
         if (link != null) {
             link.stats(sockets);
+        }
+    }
+
+    /** In a worker, where it takes the connections the primary hands over; empty elsewhere. */
+    public Optional<Path> handoffSocket() {
+        return link == null ? Optional.empty() : Optional.of(link.handoffSocket());
+    }
+
+    /**
+     * Tells the primary that a connection it handed over closed ({@code sid} empty for a handshake; {@code
+     * stillPolling}: its session goes on polling); nothing when this process is not a worker.
+     */
+    public void handoffClosed(String sid, boolean stillPolling) {
+        if (link != null) {
+            link.handoffClosed(sid, stillPolling);
         }
     }
 

@@ -325,6 +325,7 @@ public final class ClusterPrimary implements ClusterRelay.Events {
                 return;
             }
             router.addWorker(node, SocketAddress.inetSocketAddress(instance.httpPort, "127.0.0.1"));
+            connectHandoff(node);
             instance.state = State.READY;
             instance.readyAt = System.nanoTime();
             LOG.infof("Socket.IO cluster worker %d ready (pid %d)", instance.slot.index, instance.process.pid());
@@ -334,6 +335,32 @@ public final class ClusterPrimary implements ClusterRelay.Events {
             }
         }
         instance.ready.complete(null);
+    }
+
+    /**
+     * Connects to the worker's handoff socket, when the worker listens on one (it does before it reports ready); until
+     * then, and without, its WebSockets are piped.
+     */
+    private void connectHandoff(int node) {
+        Path socket = SocketHandoff.socketPath(relay.socketPath(), node);
+        if (!config.socketHandoff() || !SocketHandoff.available(vertx) || !Files.exists(socket)) {
+            return;
+        }
+        HandoffSender.connect(vertx, socket).onComplete(ar -> {
+            if (ar.succeeded()) {
+                if (!router.handoff(node, ar.result())) {
+                    ar.result().close(); // the worker left meanwhile
+                }
+            } else {
+                LOG.warnf("Socket.IO cluster: cannot reach the handoff socket of node %d (%s); its WebSockets are "
+                        + "piped", node, ar.cause().toString());
+            }
+        });
+    }
+
+    @Override
+    public void onHandoffClosed(int node, ControlMessage.HandoffClosed closed) {
+        router.handoffClosed(node, closed.sid(), closed.stillPolling());
     }
 
     @Override

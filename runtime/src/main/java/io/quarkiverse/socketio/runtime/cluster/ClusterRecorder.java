@@ -73,10 +73,12 @@ public class ClusterRecorder {
 
     /**
      * The primary's own Vert.x: the application's is set up for the application (its metrics and tracing SPIs look up
-     * beans that never start in the primary, and would fail each connection it accepts).
+     * beans that never start in the primary, and would fail each connection it accepts). On Linux's native transport
+     * when it is there: only its channels can be handed to a worker.
      */
     private static Vertx primaryVertx() {
-        return Vertx.vertx(new VertxOptions().setMetricsOptions(new MetricsOptions().setEnabled(false)));
+        return Vertx.vertx(new VertxOptions().setMetricsOptions(new MetricsOptions().setEnabled(false))
+                .setPreferNativeTransport(true));
     }
 
     private static int httpPort() {

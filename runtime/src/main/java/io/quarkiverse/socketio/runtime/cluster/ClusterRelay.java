@@ -61,6 +61,10 @@ public final class ClusterRelay implements AutoCloseable {
         /** A worker reported how many sockets it serves. */
         default void onStats(int node, int sockets) {
         }
+
+        /** A connection handed to a worker closed (see {@link ControlMessage.HandoffClosed}). */
+        default void onHandoffClosed(int node, ControlMessage.HandoffClosed closed) {
+        }
     }
 
     private final Path directory;
@@ -273,6 +277,8 @@ public final class ClusterRelay implements AutoCloseable {
                     becameReady();
                 } else if (message instanceof ControlMessage.Stats stats) {
                     events.onStats(node, stats.sockets());
+                } else if (message instanceof ControlMessage.HandoffClosed closed) {
+                    events.onHandoffClosed(node, closed);
                 } else {
                     throw new ClusterProtocolException("Worker node " + node + " sent an unexpected control frame");
                 }

@@ -38,10 +38,13 @@ public class LocalServers {
     private final SocketIOServerImpl single;
     /** The in-JVM cluster, or null. */
     private final InJvmCluster cluster;
+    private final HandoffReceiver handoff;
 
     @Inject
-    LocalServers(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, ClusterMembership membership) {
+    LocalServers(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, ClusterMembership membership,
+            HandoffReceiver handoff) {
         this.membership = membership;
+        this.handoff = handoff;
         if (membership.inJvmWorkers() > 0) {
             single = null;
             cluster = new InJvmCluster(vertx, mapper, config, membership.inJvmWorkers());
@@ -65,7 +68,7 @@ public class LocalServers {
 
     /** The handler of the Engine.IO route. */
     public Handler<RoutingContext> engineHandler() {
-        return cluster != null ? cluster.engineHandler() : single.engineHandler();
+        return cluster != null ? cluster.engineHandler() : handoff.routeHandler(single);
     }
 
     /** The in-JVM cluster, when this JVM runs one. */

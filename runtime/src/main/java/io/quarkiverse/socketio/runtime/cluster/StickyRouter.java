@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
+import io.netty.channel.Channel;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -39,6 +40,7 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * The primary's sticky HTTP/WebSocket router: a Vert.x HTTP server in front of the workers.
@@ -73,7 +75,10 @@ import io.vertx.core.net.SocketAddress;
  * remote address of the connection: its Engine.IO handshake address is the router's unless the worker honours the
  * forwarded headers ({@code quarkus.http.proxy.proxy-address-forwarding=true}, and {@code allow-x-forwarded}).
  * <p>
- * <b>WebSocket.</b> The upgrade request is routed like any other request and written, with the same URI and
+ * <b>WebSocket.</b> When the worker takes handed-over connections ({@link SocketHandoff}), the upgrade request is
+ * routed like any other request and the client's connection, with the request as the worker should read it, is handed
+ * to the worker: the router is then out of its way, and learns from the worker when it closed. Otherwise the upgrade
+ * request is routed like any other request and written, with the same URI and
  * headers, on a new raw TCP connection to the worker. A refusal (such as 400 for an unknown sid) reaches the client as
  * a normal response; a 101 is written to the client with the worker's headers, and from then on the bytes of the two
  * connections are copied as they come, a read at a time, with back-pressure: frames are neither decoded nor re-framed
@@ -249,6 +254,43 @@ public final class StickyRouter {
         Worker[] r = workers.values().stream().filter(w -> !w.draining).toArray(Worker[]::new);
         Arrays.sort(r, (a, b) -> Integer.compare(a.index, b.index));
         ring = r;
+    }
+
+    /**
+     * From now on, WebSockets routed to this worker are handed to it over {@code sender} ({@link SocketHandoff}) rather
+     * than piped; false when there is no such worker (any more).
+     */
+    public synchronized boolean handoff(int index, HandoffSender sender) {
+        Worker worker = workers.get(index);
+        if (worker == null || worker.removed) {
+            return false;
+        }
+        worker.handoff = sender;
+        return true;
+    }
+
+    /**
+     * A connection handed to this worker closed: gives back what routing it counted, the hold on its session ({@code
+     * sid}), or the worker's count of the handshake or plain WebSocket ({@code sid} empty). The session ended with it
+     * and is forgotten, unless it goes on polling ({@code stillPolling}: the WebSocket probe failed).
+     */
+    public void handoffClosed(int index, String sid, boolean stillPolling) {
+        Worker worker = workers.get(index);
+        if (worker == null) {
+            return;
+        }
+        if (sid.isEmpty()) {
+            worker.load.decrementAndGet();
+            return;
+        }
+        Session session = sessions.get(sid);
+        if (session != null && session.worker == worker) {
+            session.lastSeen = System.nanoTime();
+            session.pipes.decrementAndGet();
+            if (!stillPolling) {
+                forget(sid, session);
+            }
+        }
     }
 
     /** The index of the worker owning this sid, or -1. */
@@ -638,6 +680,19 @@ public final class StickyRouter {
             session.pipes.incrementAndGet(); // held while connecting, so the sweep cannot forget it meanwhile
         }
         Buffer head = upgradeRequest(req);
+        HandoffSender sender = worker.handoff;
+        Channel channel = req.connection() instanceof ConnectionBase base ? base.channel() : null;
+        if (sender != null && sender.isOpen() && channel != null && HandoffSender.canHandOff(channel)
+                && head.length() <= SocketHandoff.MAX_HEAD) {
+            // the session's hold (or the handshake's count) is given back when the worker reports the connection closed
+            sender.handOff(channel, kind == Kind.SESSION ? sid : "", head.getBytes(), failure -> {
+                if (failure != null) {
+                    LOG.debugf("Router: handing a WebSocket to worker %d failed: %s", worker.index, failure.toString());
+                    notOpened(worker, kind, session);
+                }
+            });
+            return;
+        }
         worker.net.connect(worker.address).onComplete(ar -> {
             if (ar.failed()) {
                 notOpened(worker, kind, session);
@@ -946,6 +1001,8 @@ public final class StickyRouter {
         final AtomicInteger load = new AtomicInteger();
         volatile boolean removed;
         volatile boolean draining;
+        /** Where its WebSockets are handed over; null: they are piped. */
+        volatile HandoffSender handoff;
 
         Worker(int index, SocketAddress address, Vertx vertx, RouterOptions options) {
             this.index = index;
@@ -966,6 +1023,10 @@ public final class StickyRouter {
 
         List<Future<?>> close() {
             removed = true;
+            HandoffSender sender = handoff;
+            if (sender != null) {
+                sender.close();
+            }
             return List.of(http.close(), net.close());
         }
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Optional;
@@ -86,6 +87,17 @@ public final class WorkerLink implements ClusterLink {
     /** Tells the primary how many sockets this worker serves. */
     public void stats(int sockets) {
         channel.write(ControlMessage.frame(new ControlMessage.Stats(sockets), self(), ClusterFrame.RELAY));
+    }
+
+    /** Tells the primary that a connection it handed to this worker closed (see {@link ControlMessage.HandoffClosed}). */
+    public void handoffClosed(String sid, boolean stillPolling) {
+        channel.write(ControlMessage.frame(new ControlMessage.HandoffClosed(sid, stillPolling), self(),
+                ClusterFrame.RELAY));
+    }
+
+    /** Where this worker takes the connections the primary hands over (see {@link SocketHandoff}). */
+    public Path handoffSocket() {
+        return SocketHandoff.socketPath(Path.of(environment.ipcPath()), environment.node());
     }
 
     /** The worker's index, 1 to the number of workers. */

@@ -7,7 +7,8 @@ import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Vertx;
 
 /**
- * What a worker tells its primary: that it serves, once its HTTP server listens, then every second how many sockets
+ * What a worker tells its primary: that it serves, once its HTTP server listens (and it takes handed-over
+ * connections, see {@link HandoffReceiver}), then every second how many sockets
  * it serves (the primary's status shows it). Nothing in a process that is not a worker.
  */
 @Singleton
@@ -18,12 +19,14 @@ public class WorkerReporter {
     private final ClusterMembership membership;
     private final LocalServers server;
     private final Vertx vertx;
+    private final HandoffReceiver handoff;
     private boolean started;
 
-    WorkerReporter(ClusterMembership membership, LocalServers server, Vertx vertx) {
+    WorkerReporter(ClusterMembership membership, LocalServers server, Vertx vertx, HandoffReceiver handoff) {
         this.membership = membership;
         this.server = server;
         this.vertx = vertx;
+        this.handoff = handoff;
     }
 
     synchronized void httpStarted(@ObservesAsync HttpServerStart event) {
@@ -31,8 +34,11 @@ public class WorkerReporter {
             return;
         }
         started = true;
-        membership.httpReady();
-        membership.reportSockets(server.localSocketCount());
-        vertx.setPeriodic(STATS_PERIOD_MS, id -> membership.reportSockets(server.localSocketCount()));
+        // ready to take handed-over connections before the primary routes any here
+        handoff.start(event.options().getPort()).onComplete(ar -> {
+            membership.httpReady();
+            membership.reportSockets(server.localSocketCount());
+            vertx.setPeriodic(STATS_PERIOD_MS, id -> membership.reportSockets(server.localSocketCount()));
+        });
     }
 }

@@ -222,6 +222,16 @@ public interface SocketIOConfig {
          */
         @WithDefault("false")
         boolean managementActions();
+
+        /**
+         * Whether the primary hands each WebSocket connection to its worker (its file descriptor, over a Unix domain
+         * socket) once it has routed the upgrade request, as Node's {@code @socket.io/sticky} does: the primary then
+         * copies none of its bytes. Needs Linux's native transport (epoll), which the workers and the primary then run
+         * Vert.x on; elsewhere, or when false, the primary pipes the WebSocket's bytes between the client and the
+         * worker. HTTP long-polling requests always go through the primary, one request at a time.
+         */
+        @WithDefault("true")
+        boolean socketHandoff();
     }
 
     interface CrashLoop {

@@ -84,6 +84,12 @@ public final class EngineServer {
         return sessions.containsKey(sid);
     }
 
+    /** Whether the session {@code sid} is open on HTTP long-polling (not, or not yet, upgraded). */
+    public boolean isPolling(String sid) {
+        EngineSessionImpl session = sessions.get(sid);
+        return session != null && EngineOptions.POLLING.equals(session.transport());
+    }
+
     /** The number of open sessions. */
     public int sessionCount() {
         return sessions.size();

@@ -19,6 +19,9 @@ import java.util.TreeSet;
  *   5 LEFT       primary -> worker: u16 a node that left (its process exited or its link closed)
  *   6 STATS      worker -> primary: u32 the Socket.IO sockets it serves (sent every second once ready)
  *   7 READINESS  primary -> worker: u16 the workers that serve, u16 the desired number (sent every second)
+ *   9 HANDOFF_CLOSED worker -> primary: a connection the primary handed over closed: u8 1 when the session it was
+ *                routed for goes on polling (its WebSocket probe failed), else 0; the sid (UTF-8, the rest; empty for
+ *                a handshake)
  * </pre>
  */
 public sealed interface ControlMessage {
@@ -56,6 +59,14 @@ public sealed interface ControlMessage {
         }
     }
 
+    /**
+     * A client connection that the primary handed to the worker closed ({@code sid} empty: it was opened for a new
+     * session), so that the router's count of the worker's connections stays true; {@code stillPolling}: the session
+     * was not upgraded to it and goes on polling, else it ended with it.
+     */
+    record HandoffClosed(String sid, boolean stillPolling) implements ControlMessage {
+    }
+
     /** This message in a frame from {@code source} to {@code target}. */
     static byte[] frame(ControlMessage message, int source, int target) {
         byte[] body;
@@ -82,6 +93,12 @@ public sealed interface ControlMessage {
             body[0] = 7;
             putShort(body, 1, readiness.ready());
             putShort(body, 3, readiness.desired());
+        } else if (message instanceof HandoffClosed closed) {
+            byte[] sid = closed.sid().getBytes(StandardCharsets.UTF_8);
+            body = new byte[2 + sid.length];
+            body[0] = 9;
+            body[1] = (byte) (closed.stillPolling() ? 1 : 0);
+            System.arraycopy(sid, 0, body, 2, sid.length);
         } else if (message instanceof NodeJoined joined) {
             body = nodeBody(4, joined.node());
         } else {
@@ -140,6 +157,9 @@ public sealed interface ControlMessage {
             case 7:
                 expect(length == 5, "READINESS carries two 16-bit counts");
                 return new ClusterReadiness(getShort(frame, at + 1), getShort(frame, at + 3));
+            case 9:
+                expect(length >= 2 && (frame[at + 1] == 0 || frame[at + 1] == 1), "HANDOFF_CLOSED without its flag");
+                return new HandoffClosed(new String(frame, at + 2, length - 2, StandardCharsets.UTF_8), frame[at + 1] == 1);
             default:
                 throw new ClusterProtocolException("Unknown control message " + op);
         }

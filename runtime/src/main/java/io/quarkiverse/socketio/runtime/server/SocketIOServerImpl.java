@@ -160,6 +160,11 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
         return engine.hasSession(sid);
     }
 
+    /** Whether the Engine.IO session {@code sid} is open on HTTP long-polling (not, or not yet, upgraded). */
+    public boolean isPolling(String sid) {
+        return engine.isPolling(sid);
+    }
+
     /** The number of open Engine.IO sessions. */
     public int sessionCount() {
         return engine.sessionCount();
