@@ -1,5 +1,6 @@
 package io.quarkiverse.socketio.deployment;
 
+import io.quarkiverse.socketio.runtime.observability.SocketIOLivenessCheck;
 import io.quarkiverse.socketio.runtime.observability.SocketIOMeterBinder;
 import io.quarkiverse.socketio.runtime.observability.SocketIOReadinessCheck;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
@@ -7,7 +8,7 @@ import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildStep;
 
-/** The Socket.IO meters and readiness check, for applications that have Micrometer or SmallRye Health. */
+/** The Socket.IO meters and health checks (readiness, liveness), for applications that have Micrometer or SmallRye Health. */
 class ObservabilityProcessor {
 
     @BuildStep
@@ -29,9 +30,10 @@ class ObservabilityProcessor {
     }
 
     @BuildStep
-    AdditionalBeanBuildItem readinessCheck(Capabilities capabilities) {
+    AdditionalBeanBuildItem healthChecks(Capabilities capabilities) {
         return capabilities.isPresent(Capability.SMALLRYE_HEALTH)
-                ? AdditionalBeanBuildItem.unremovableOf(SocketIOReadinessCheck.class)
+                ? AdditionalBeanBuildItem.builder().addBeanClasses(SocketIOReadinessCheck.class,
+                        SocketIOLivenessCheck.class).setUnremovable().build()
                 : null;
     }
 }

@@ -5,11 +5,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The application's SmallRye Health readiness in a worker of a packaged cluster, on its management interface. */
+/**
+ * The application's SmallRye Health checks and Micrometer meters in a worker of a packaged cluster, on its management
+ * interface.
+ */
 final class ClusterHealth {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -39,5 +45,48 @@ final class ClusterHealth {
         }
         throw new AssertionError("GET /q/health/ready never answered " + expectedStatus
                 + " with the Socket.IO check and the cluster's readiness; last: " + last);
+    }
+
+    /** The "Socket.IO" check of {@code GET /q/health/live}, which must answer {@code expectedStatus} at once. */
+    static JsonNode livenessCheck(HttpClient http, URI management, int expectedStatus) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(management.resolve("/q/health/live"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expectedStatus) {
+            throw new AssertionError("GET /q/health/live answered " + response.statusCode() + ", not "
+                    + expectedStatus + ": " + response.body());
+        }
+        for (JsonNode check : MAPPER.readTree(response.body()).path("checks")) {
+            if (check.path("name").asText().equals("Socket.IO")) {
+                return check;
+            }
+        }
+        throw new AssertionError("GET /q/health/live has no Socket.IO check: " + response.body());
+    }
+
+    /**
+     * The Prometheus text of {@code GET /q/metrics}, once {@code accept} takes it (the meters fed by the primary change
+     * once a second); fails after 10 s with the last text.
+     */
+    static String awaitMetrics(HttpClient http, URI management, Predicate<String> accept, String what)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(management.resolve("/q/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            last = response.statusCode() + "\n" + response.body();
+            if (response.statusCode() == 200 && accept.test(response.body())) {
+                return response.body();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("GET " + management.resolve("/q/metrics") + " never showed " + what + "; last: "
+                + last);
+    }
+
+    /** The value of the first sample whose name and labels match the regular expression {@code sample}; NaN if none. */
+    static double value(String prometheus, String sample) {
+        Matcher m = Pattern.compile("(?m)^" + sample + " ([0-9.eE+-]+)$").matcher(prometheus);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 }

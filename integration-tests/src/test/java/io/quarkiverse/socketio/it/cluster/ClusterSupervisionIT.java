@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,8 +26,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Supervision of the packaged two-worker cluster: a worker killed with SIGKILL is not waited for and comes back; then
- * SIGTERM to the primary drains the whole cluster. One cluster, in this order (the last test stops it).
+ * Supervision of the packaged two-worker cluster: a worker killed with SIGKILL is not waited for and comes back, and
+ * the workers' meters count that restart; then SIGTERM to the primary drains the whole cluster. One cluster, in this
+ * order (the last test stops it).
  */
 @Tag("cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -108,11 +112,57 @@ class ClusterSupervisionIT {
     }
 
     /**
+     * What an operator scraping the workers sees after worker 2's restart: each worker's {@code /q/metrics} has the
+     * primary's counts, the same in both, with that restart and the relay's traffic, which grows with broadcasts; each
+     * worker's liveness is UP.
+     */
+    @Test
+    @Order(2)
+    void workersReportTheRestartAndTheRelayTraffic() throws Exception {
+        cluster.awaitWorkersReady(2, Duration.ofSeconds(60));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String victimRestarts = "socketio_cluster_worker_restarts_total\\{worker=\"" + VICTIM + "\"\\}";
+        String survivorRestarts = "socketio_cluster_worker_restarts_total\\{worker=\"" + SURVIVOR + "\"\\}";
+        String text = null;
+        for (int worker : new int[] { SURVIVOR, VICTIM }) {
+            text = ClusterHealth.awaitMetrics(http, cluster.workerManagementUri(worker),
+                    t -> ClusterHealth.value(t, victimRestarts) >= 1, "worker " + VICTIM + "'s restart");
+            assertEquals(0.0, ClusterHealth.value(text, survivorRestarts), text);
+            double relayed = ClusterHealth.value(text, "socketio_cluster_relay_frames_total");
+            assertTrue(relayed > 0, text);
+            assertTrue(ClusterHealth.value(text, "socketio_cluster_relay_bytes_total") > relayed,
+                    "more bytes than frames\n" + text);
+
+            JsonNode live = ClusterHealth.livenessCheck(http, cluster.workerManagementUri(worker), 200);
+            assertEquals("UP", live.path("status").asText(), live.toString());
+            assertEquals(worker, live.path("data").path("worker").asInt(), live.toString());
+        }
+
+        // each broadcast is published by the worker that takes the request, and delivered by the relay to the other:
+        // far more frames than the adapters' heartbeats (one per worker and namespace every 5 s) send meanwhile
+        int broadcasts = 100;
+        double frames = ClusterHealth.value(text, "socketio_cluster_relay_frames_total");
+        double bytes = ClusterHealth.value(text, "socketio_cluster_relay_bytes_total");
+        for (int i = 0; i < broadcasts; i++) {
+            HttpResponse<String> sent = http.send(HttpRequest.newBuilder(cluster.uri()
+                    .resolve("/cluster-fixture/broadcast?text=metrics-" + i)).POST(HttpRequest.BodyPublishers.noBody())
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, sent.statusCode(), sent.body());
+        }
+        String after = ClusterHealth.awaitMetrics(http, cluster.workerManagementUri(VICTIM),
+                t -> ClusterHealth.value(t, "socketio_cluster_relay_frames_total") >= frames + broadcasts,
+                "at least " + broadcasts + " more relayed frames than " + frames);
+        // a frame has a 10-byte length and header at least
+        assertTrue(ClusterHealth.value(after, "socketio_cluster_relay_bytes_total") >= bytes + 10 * broadcasts,
+                "the bytes grew with the frames: from " + bytes + "\n" + after);
+    }
+
+    /**
      * SIGTERM to the primary: the workers close their clients (which see a disconnect), every worker exits, the
      * primary logs that it stopped and exits with status 0.
      */
     @Test
-    @Order(2)
+    @Order(3)
     void sigtermDrainsTheClusterAndExitsWithZero() throws Exception {
         cluster.awaitWorkersReady(2, Duration.ofSeconds(60));
         try (NodeScript script = NodeScript.start("cluster-drain", cluster.uri(), "{\"clients\":8,\"waitMs\":45000}",

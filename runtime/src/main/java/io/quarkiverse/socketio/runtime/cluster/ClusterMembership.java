@@ -3,6 +3,7 @@ package io.quarkiverse.socketio.runtime.cluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -89,6 +90,25 @@ public final class ClusterMembership {
     /** In a worker, the cluster's readiness as the primary last told it; empty elsewhere, or until it does. */
     public Optional<ControlMessage.ClusterReadiness> clusterReadiness() {
         return link == null ? Optional.empty() : link.clusterReadiness();
+    }
+
+    /**
+     * In a worker, the primary's counts (restarts of each worker, relay traffic) as it last told them; empty elsewhere,
+     * or until it does.
+     */
+    public Optional<ControlMessage.ClusterStats> clusterStats() {
+        return link == null ? Optional.empty() : link.clusterStats();
+    }
+
+    /**
+     * In a worker, calls {@code listener} with each count the primary sends (every second), at once with the last one
+     * if there is one; nothing elsewhere. The listener runs on the link's thread and must return quickly.
+     */
+    public void onClusterStats(Consumer<ControlMessage.ClusterStats> listener) {
+        if (link != null) {
+            link.clusterStatsListener(listener);
+            link.clusterStats().ifPresent(listener);
+        }
     }
 
     /** Whether this process is a worker of a cluster. */

@@ -159,8 +159,12 @@ public final class ClusterPrimary implements ClusterRelay.Events {
         relay = ClusterRelay.open(this, recovery);
         LOG.infof("Socket.IO cluster IPC channel: %s", relay.socketPath());
         router = new StickyRouter(vertx, routerOptions);
-        // the workers' health checks report the cluster's readiness: tell them every second
-        timers.scheduleAtFixedRate(() -> relay.tellWorkers(readiness()), 1, 1, TimeUnit.SECONDS);
+        // the workers' health checks report the cluster's readiness, and their meters what only the primary counts:
+        // tell them every second
+        timers.scheduleAtFixedRate(() -> {
+            relay.tellWorkers(readiness());
+            relay.tellWorkers(clusterStats());
+        }, 1, 1, TimeUnit.SECONDS);
         Thread drain = new Thread(this::drainAndExit, "socketio-cluster-drain");
         Runtime.getRuntime().addShutdownHook(drain);
         synchronized (this) {
@@ -228,6 +232,16 @@ public final class ClusterPrimary implements ClusterRelay.Events {
     /** How many workers are ready, and how many there should be. */
     public synchronized ControlMessage.ClusterReadiness readiness() {
         return new ControlMessage.ClusterReadiness(readyCount(), slots.size());
+    }
+
+    /** The restarts of each worker slot and the relay's traffic, for the workers' meters. */
+    public synchronized ControlMessage.ClusterStats clusterStats() {
+        Map<Integer, Integer> restarts = new TreeMap<>();
+        for (Slot slot : slots.values()) {
+            restarts.put(slot.index, slot.restartCount);
+        }
+        RelayTraffic traffic = relayTraffic();
+        return new ControlMessage.ClusterStats(restarts, traffic.frames(), traffic.bytes());
     }
 
     private synchronized int readyCount() {

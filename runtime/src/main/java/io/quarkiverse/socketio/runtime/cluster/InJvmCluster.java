@@ -138,6 +138,14 @@ public final class InJvmCluster {
         return workers;
     }
 
+    /**
+     * The relay's frame deliveries and their bytes since the cluster started, counted as the primary's relay counts
+     * them (a frame to all once per receiver).
+     */
+    public ClusterPrimary.RelayTraffic relayTraffic() {
+        return new ClusterPrimary.RelayTraffic(relay.forwardedFrames(), relay.forwardedBytes());
+    }
+
     /** Tells each worker's observer (by worker index) what happens on it, restarted workers included. */
     public void observe(IntFunction<ServerObserver> observers) {
         this.observers = observers;

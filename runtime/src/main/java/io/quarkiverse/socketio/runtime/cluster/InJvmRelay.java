@@ -33,6 +33,7 @@ public final class InJvmRelay {
     private final ReentrantReadWriteLock membership = new ReentrantReadWriteLock();
     private final int maxFrameSize;
     private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong forwardedBytes = new AtomicLong();
     /** connection state recovery's store, as the primary keeps it for worker processes; null when recovery is off */
     private final ClusterRecoveryStore recovery;
     private int nextNode = 1;
@@ -123,6 +124,11 @@ public final class InJvmRelay {
     /** How many frame deliveries the relay made (a frame to all counts once per receiver). */
     public long forwardedFrames() {
         return forwarded.get();
+    }
+
+    /** The bytes of those deliveries. */
+    public long forwardedBytes() {
+        return forwardedBytes.get();
     }
 
     /** Forwards a frame from a node, reading only its header. */
@@ -285,6 +291,7 @@ public final class InJvmRelay {
             Listener current = listener;
             if (current != null) {
                 forwarded.incrementAndGet();
+                forwardedBytes.addAndGet(frame.length);
                 try {
                     current.onFrame(frame);
                 } catch (RuntimeException e) {

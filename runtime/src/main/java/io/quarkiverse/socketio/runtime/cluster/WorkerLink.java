@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
@@ -39,6 +40,10 @@ public final class WorkerLink implements ClusterLink {
     private volatile boolean closing;
     /** the cluster's readiness, as the primary last told it; null until it does */
     private volatile ControlMessage.ClusterReadiness clusterReadiness;
+    /** the primary's counts (restarts, relay traffic), as it last told them; null until it does */
+    private volatile ControlMessage.ClusterStats clusterStats;
+    private volatile Consumer<ControlMessage.ClusterStats> statsListener = stats -> {
+    };
 
     private WorkerLink(WorkerEnvironment environment, SocketChannel socket, Runnable onLost) {
         this.environment = environment;
@@ -179,6 +184,14 @@ public final class WorkerLink implements ClusterLink {
             }
         } else if (message instanceof ControlMessage.ClusterReadiness readiness) {
             clusterReadiness = readiness;
+        } else if (message instanceof ControlMessage.ClusterStats stats) {
+            clusterStats = stats;
+            try {
+                statsListener.accept(stats);
+            } catch (RuntimeException e) {
+                // the meters' failure, not the link's: the link stays up
+                LOG.errorf(e, "Worker %d could not take the cluster's counts", environment.index());
+            }
         } else {
             throw new ClusterProtocolException("Unexpected control message from the primary: " + message);
         }
@@ -187,6 +200,19 @@ public final class WorkerLink implements ClusterLink {
     /** How many workers serve out of the desired number, as the primary tells every second; empty until it does. */
     public Optional<ControlMessage.ClusterReadiness> clusterReadiness() {
         return Optional.ofNullable(clusterReadiness);
+    }
+
+    /** The primary's counts (restarts per worker, relay traffic) as it tells every second; empty until it does. */
+    public Optional<ControlMessage.ClusterStats> clusterStats() {
+        return Optional.ofNullable(clusterStats);
+    }
+
+    /**
+     * Calls {@code listener} with each count the primary sends from now on (every second), on the link's thread: it
+     * must return quickly.
+     */
+    public void clusterStatsListener(Consumer<ControlMessage.ClusterStats> listener) {
+        this.statsListener = listener;
     }
 
     private void onClosed(Throwable cause) {

@@ -95,6 +95,11 @@ public final class EngineServer {
         return sessions.size();
     }
 
+    /** Whether the server takes new handshakes: true until {@link #close()} or {@link #abort()}. */
+    public boolean isOpen() {
+        return !closed;
+    }
+
     /**
      * Closes every session with reason {@code server shutting down} and refuses new handshakes (503). Returns at once;
      * each session closes on its own context.

@@ -3,7 +3,9 @@ package io.quarkiverse.socketio.runtime.protocol;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -19,10 +21,14 @@ import java.util.TreeSet;
  *   5 LEFT       primary -> worker: u16 a node that left (its process exited or its link closed)
  *   6 STATS      worker -> primary: u32 the Socket.IO sockets it serves (sent every second once ready)
  *   7 READINESS  primary -> worker: u16 the workers that serve, u16 the desired number (sent every second)
+ *   8 CLUSTER_STATS primary -> worker: u16 count, count x (u16 worker index, u32 its restarts), u64 the frames the
+ *                relay delivered, u64 their bytes (sent every second, with READINESS)
  *   9 HANDOFF_CLOSED worker -> primary: a connection the primary handed over closed: u8 1 when the session it was
  *                routed for goes on polling (its WebSocket probe failed), else 0; the sid (UTF-8, the rest; empty for
  *                a handshake)
  * </pre>
+ *
+ * Every length is checked on decoding: a body one byte too short or too long is refused.
  */
 public sealed interface ControlMessage {
 
@@ -60,6 +66,33 @@ public sealed interface ControlMessage {
     }
 
     /**
+     * What only the primary knows of the cluster, for the workers' meters: how many times each worker slot (by index)
+     * was restarted after its process exited, and the relay's deliveries and their bytes since the primary started.
+     */
+    record ClusterStats(Map<Integer, Integer> restarts, long relayFrames, long relayBytes) implements ControlMessage {
+
+        /** The most worker slots one message describes: the frame's count is 16 bits. */
+        public static final int MAX_WORKERS = 0xFFFF;
+
+        public ClusterStats {
+            if (restarts.size() > MAX_WORKERS) {
+                throw new IllegalArgumentException("At most " + MAX_WORKERS + " workers: " + restarts.size());
+            }
+            for (Map.Entry<Integer, Integer> slot : restarts.entrySet()) {
+                if (slot.getKey() < 0 || slot.getKey() > 0xFFFF || slot.getValue() < 0) {
+                    throw new IllegalArgumentException("Worker " + slot.getKey() + " restarted " + slot.getValue()
+                            + " times: out of range");
+                }
+            }
+            if (relayFrames < 0 || relayBytes < 0) {
+                throw new IllegalArgumentException("Negative relay traffic: " + relayFrames + " frames, "
+                        + relayBytes + " bytes");
+            }
+            restarts = Collections.unmodifiableMap(new TreeMap<>(restarts));
+        }
+    }
+
+    /**
      * A client connection that the primary handed to the worker closed ({@code sid} empty: it was opened for a new
      * session), so that the router's count of the worker's connections stays true; {@code stillPolling}: the session
      * was not upgraded to it and goes on polling, else it ended with it.
@@ -86,13 +119,26 @@ public sealed interface ControlMessage {
         } else if (message instanceof Ready) {
             body = new byte[] { 3 };
         } else if (message instanceof Stats stats) {
-            body = new byte[] { 6, (byte) (stats.sockets() >>> 24), (byte) (stats.sockets() >>> 16),
-                    (byte) (stats.sockets() >>> 8), (byte) stats.sockets() };
+            body = new byte[5];
+            body[0] = 6;
+            putInt(body, 1, stats.sockets());
         } else if (message instanceof ClusterReadiness readiness) {
             body = new byte[5];
             body[0] = 7;
             putShort(body, 1, readiness.ready());
             putShort(body, 3, readiness.desired());
+        } else if (message instanceof ClusterStats stats) {
+            body = new byte[3 + 6 * stats.restarts().size() + 16];
+            body[0] = 8;
+            putShort(body, 1, stats.restarts().size());
+            int at = 3;
+            for (Map.Entry<Integer, Integer> slot : stats.restarts().entrySet()) {
+                putShort(body, at, slot.getKey());
+                putInt(body, at + 2, slot.getValue());
+                at += 6;
+            }
+            putLong(body, at, stats.relayFrames());
+            putLong(body, at + 8, stats.relayBytes());
         } else if (message instanceof HandoffClosed closed) {
             byte[] sid = closed.sid().getBytes(StandardCharsets.UTF_8);
             body = new byte[2 + sid.length];
@@ -152,11 +198,27 @@ public sealed interface ControlMessage {
             }
             case 6:
                 expect(length == 5, "STATS carries one 32-bit count");
-                return new Stats(((frame[at + 1] & 0xFF) << 24) | ((frame[at + 2] & 0xFF) << 16)
-                        | ((frame[at + 3] & 0xFF) << 8) | (frame[at + 4] & 0xFF));
+                return new Stats(getInt(frame, at + 1));
             case 7:
                 expect(length == 5, "READINESS carries two 16-bit counts");
                 return new ClusterReadiness(getShort(frame, at + 1), getShort(frame, at + 3));
+            case 8: {
+                expect(length >= 3, "CLUSTER_STATS without its worker count");
+                int count = getShort(frame, at + 1);
+                expect(length == 3 + 6 * count + 16, "CLUSTER_STATS of " + count + " workers has " + length + " bytes");
+                Map<Integer, Integer> restarts = new TreeMap<>();
+                int slot = at + 3;
+                for (int i = 0; i < count; i++, slot += 6) {
+                    int restartCount = getInt(frame, slot + 2);
+                    expect(restartCount >= 0, "a restart count over 2^31");
+                    expect(restarts.put(getShort(frame, slot), restartCount) == null,
+                            "worker " + getShort(frame, slot) + " listed twice");
+                }
+                long frames = getLong(frame, slot);
+                long bytes = getLong(frame, slot + 8);
+                expect(frames >= 0 && bytes >= 0, "relay traffic over 2^63");
+                return new ClusterStats(restarts, frames, bytes);
+            }
             case 9:
                 expect(length >= 2 && (frame[at + 1] == 0 || frame[at + 1] == 1), "HANDOFF_CLOSED without its flag");
                 return new HandoffClosed(new String(frame, at + 2, length - 2, StandardCharsets.UTF_8), frame[at + 1] == 1);
@@ -185,5 +247,23 @@ public sealed interface ControlMessage {
 
     private static int getShort(byte[] b, int at) {
         return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        putShort(b, at, v >>> 16);
+        putShort(b, at + 2, v);
+    }
+
+    private static int getInt(byte[] b, int at) {
+        return (getShort(b, at) << 16) | getShort(b, at + 2);
+    }
+
+    private static void putLong(byte[] b, int at, long v) {
+        putInt(b, at, (int) (v >>> 32));
+        putInt(b, at + 4, (int) v);
+    }
+
+    private static long getLong(byte[] b, int at) {
+        return ((long) getInt(b, at) << 32) | (getInt(b, at + 4) & 0xFFFFFFFFL);
     }
 }

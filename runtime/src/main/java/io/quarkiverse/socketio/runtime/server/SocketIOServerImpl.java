@@ -170,6 +170,11 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
         return engine.sessionCount();
     }
 
+    /** Whether the Engine.IO endpoint serves: it takes new handshakes until the server stops. */
+    public boolean serves() {
+        return engine.isOpen();
+    }
+
     /** The namespaces clients can be connected to now, in no particular order. */
     public Collection<SocketIONamespace> namespaces() {
         return new ArrayList<>(namespaces.values());

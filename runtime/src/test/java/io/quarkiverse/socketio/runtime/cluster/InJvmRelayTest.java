@@ -61,6 +61,7 @@ class InJvmRelayTest {
         assertSame(frame, rb.frames.get(0));
         assertSame(frame, rc.frames.get(0));
         assertEquals(2, relay.forwardedFrames());
+        assertEquals(2L * frame.length, relay.forwardedBytes(), "the bytes of both deliveries");
     }
 
     @Test

@@ -1,0 +1,54 @@
+package io.quarkiverse.socketio.runtime.observability;
+
+import java.util.List;
+
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Liveness;
+
+import io.quarkiverse.socketio.runtime.cluster.ClusterLink;
+import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
+import io.quarkiverse.socketio.runtime.cluster.LocalServers;
+import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
+
+/**
+ * The liveness of this process's Socket.IO server, when the application has SmallRye Health (registered by the
+ * extension then): up while its Engine.IO endpoint serves (in dev and test mode, that of every in-JVM worker) and, in
+ * a worker of a cluster, its link to the primary is up. Down once the server stopped (the application is shutting
+ * down) or the link is lost (the worker cannot reach the other workers and is about to exit and be restarted). Unlike
+ * readiness, it does not depend on the other workers: one worker in a crash loop makes no other worker look dead.
+ */
+@Liveness
+@Singleton
+public class SocketIOLivenessCheck implements HealthCheck {
+
+    private final LocalServers servers;
+    private final ClusterMembership membership;
+
+    SocketIOLivenessCheck(LocalServers servers, ClusterMembership membership) {
+        this.servers = servers;
+        this.membership = membership;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        List<SocketIOServerImpl> all = servers.servers();
+        long stopped = all.stream().filter(server -> !server.serves()).count();
+        boolean linked = membership.link().map(ClusterLink::isOpen).orElse(true);
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("Socket.IO")
+                .status(stopped == 0 && linked)
+                .withData("sockets", servers.localSocketCount())
+                .withData("worker", membership.workerIndex());
+        servers.inJvmCluster().ifPresent(inJvm -> response.withData("in-jvm-workers", inJvm.workers().size()));
+        if (stopped > 0) {
+            response.withData("reason", all.size() == 1 ? "the Engine.IO server stopped"
+                    : "the Engine.IO server of " + stopped + " of " + all.size() + " in-JVM workers stopped");
+        } else if (!linked) {
+            response.withData("reason", "the link to the cluster's primary is lost");
+        }
+        return response.build();
+    }
+}
