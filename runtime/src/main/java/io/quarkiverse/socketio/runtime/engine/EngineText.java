@@ -1,8 +1,10 @@
 package io.quarkiverse.socketio.runtime.engine;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
  * A text message for one or many sessions (a broadcast). Its Engine.IO message packet ({@code 4<text>} in UTF-8) is
@@ -13,7 +15,7 @@ public final class EngineText {
 
     private final String text;
     /** Set once; two threads may both encode it first, harmlessly (the same bytes). */
-    private volatile Buffer frame;
+    private volatile ByteBuf frame;
 
     public EngineText(String text) {
         this.text = text;
@@ -23,20 +25,27 @@ public final class EngineText {
         return text;
     }
 
-    /** The message packet as one final, unmasked WebSocket text frame: header and payload. Shared: never modified. */
-    Buffer frame() {
-        Buffer f = frame;
+    /**
+     * The message packet as one final, unmasked WebSocket text frame: header and payload, in direct memory (a socket
+     * writes it without a copy). Shared: each writer takes a {@link ByteBuf#duplicate() duplicate}; never released by
+     * them (the garbage collector frees it with this object).
+     */
+    ByteBuf frame() {
+        ByteBuf f = frame;
         if (f == null) {
             byte[] payload = (EnginePacket.MESSAGE + text).getBytes(StandardCharsets.UTF_8);
-            f = Buffer.buffer(payload.length + 10).appendByte((byte) 0x81); // FIN, text
+            int header = payload.length < 126 ? 2 : payload.length <= 0xFFFF ? 4 : 10;
+            f = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(header + payload.length)))
+                    .clear();
+            f.writeByte(0x81); // FIN, text
             if (payload.length < 126) {
-                f.appendByte((byte) payload.length);
+                f.writeByte(payload.length);
             } else if (payload.length <= 0xFFFF) {
-                f.appendByte((byte) 126).appendUnsignedShort(payload.length);
+                f.writeByte(126).writeShort(payload.length);
             } else {
-                f.appendByte((byte) 127).appendLong(payload.length);
+                f.writeByte(127).writeLong(payload.length);
             }
-            f.appendBytes(payload);
+            f.writeBytes(payload);
             frame = f;
         }
         return f;

@@ -101,7 +101,7 @@ final class WebSocketFrameWriter {
         }
         EngineText shared = p.shared();
         if (shared != null && rawFrames) {
-            return shared.frame().getByteBuf();
+            return shared.frame().duplicate();
         }
         return new TextWebSocketFrame(EngineCodec.encodePacket(p));
     }

@@ -7,12 +7,12 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
 
 class EngineTextTest {
 
     /** The payload of a final unmasked text frame, read back the way RFC 6455 defines the header. */
-    static String payloadOf(Buffer frame) {
+    static String payloadOf(ByteBuf frame) {
         assertEquals(0x81, frame.getByte(0) & 0xFF, "FIN and text opcode");
         int length = frame.getByte(1) & 0xFF;
         int at = 2;
@@ -24,8 +24,8 @@ class EngineTextTest {
             declared = frame.getLong(2);
             at = 10;
         }
-        assertEquals(frame.length() - at, declared, "declared payload length");
-        return frame.getString(at, frame.length(), StandardCharsets.UTF_8.name());
+        assertEquals(frame.readableBytes() - at, declared, "declared payload length");
+        return frame.toString(at, frame.readableBytes() - at, StandardCharsets.UTF_8);
     }
 
     @Test
