@@ -182,6 +182,8 @@ public class HandoffReceiver {
     private final class Handoffs extends ChannelInboundHandlerAdapter {
         /** The request read from the last pipe, waiting for its socket; null when a pipe comes next. */
         private byte[] head;
+        /** Where pipes are read, one at a time on this connection's event loop (direct: the system call's memory). */
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(SocketHandoff.MAX_HEAD + 1024);
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -189,7 +191,7 @@ public class HandoffReceiver {
                 return; // FILE_DESCRIPTORS mode reads nothing else
             }
             if (head == null) {
-                head = readWhole(fd);
+                head = readWhole(fd, buffer);
             } else {
                 byte[] request = head;
                 head = null;
@@ -205,8 +207,8 @@ public class HandoffReceiver {
     }
 
     /** The pipe's bytes to its end, then closes it; an empty array when it cannot be read (its socket is refused). */
-    private static byte[] readWhole(FileDescriptor pipe) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(SocketHandoff.MAX_HEAD + 1024);
+    private static byte[] readWhole(FileDescriptor pipe, ByteBuffer buffer) {
+        buffer.clear();
         try {
             int n;
             while (buffer.position() < buffer.limit()
@@ -224,13 +226,15 @@ public class HandoffReceiver {
     }
 
     private void accept(FileDescriptor fd, byte[] content) {
-        // a line with the key to report the connection closed by (the sid it was routed for, or empty), then the request
+        // a line with the key to report the connection's close with (the sid it was routed for, or empty), then the
+        // request
         int newline = 0;
         while (newline < content.length && content[newline] != '\n') {
             newline++;
         }
         String key = new String(content, 0, newline, StandardCharsets.UTF_8);
-        byte[] request = newline < content.length ? Arrays.copyOfRange(content, newline + 1, content.length) : new byte[0];
+        byte[] request = newline < content.length ? Arrays.copyOfRange(content, newline + 1, content.length)
+                : new byte[0];
         Channel listening = serverChannel;
         if (request.length == 0 || listening == null || !listening.isActive()) {
             HandoffSender.closeQuietly(fd);

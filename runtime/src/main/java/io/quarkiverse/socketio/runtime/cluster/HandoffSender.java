@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -113,15 +115,20 @@ final class HandoffSender {
     private static FileDescriptor[] pipeHolding(byte[] head) throws IOException {
         FileDescriptor[] pipe = FileDescriptor.pipe();
         try {
-            ByteBuffer buffer = ByteBuffer.allocateDirect(head.length);
-            buffer.put(head).flip();
-            int written = 0;
-            while (written < head.length) {
-                int n = pipe[1].write(buffer, written, head.length);
-                if (n <= 0) {
-                    throw new IOException("the pipe took " + written + " of " + head.length + " bytes");
+            // pooled direct memory for the system call; a new direct buffer per handoff would wait for a GC to be freed
+            ByteBuf buffer = PooledByteBufAllocator.DEFAULT.directBuffer(head.length);
+            try {
+                ByteBuffer bytes = buffer.writeBytes(head).nioBuffer();
+                int written = 0;
+                while (written < head.length) {
+                    int n = pipe[1].write(bytes, written, head.length);
+                    if (n <= 0) {
+                        throw new IOException("the pipe took " + written + " of " + head.length + " bytes");
+                    }
+                    written += n;
                 }
-                written += n;
+            } finally {
+                buffer.release();
             }
             return pipe;
         } catch (IOException | RuntimeException e) {

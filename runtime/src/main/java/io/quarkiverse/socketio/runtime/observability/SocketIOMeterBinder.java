@@ -45,11 +45,11 @@ import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
  * </ul>
  * In a worker process the last three are the primary's counts, which it sends to every worker each second (a worker
  * cannot count its own restarts, and the relay runs in the primary): every worker reports the same values, at most a
- * second old, and they appear once the first count arrived. The primary counts a restart when it starts a worker
- * again after its process exited (not for {@code socketio restart} or {@code reload}, which replace a worker). In the
- * in-JVM cluster of dev and test mode they are that cluster's own counts: the restarts by the Dev UI's restart and reload, and the
- * in-JVM relay's deliveries. A process on its own has none of them. The primary serves the same numbers, and more, at
- * its management endpoint {@code /q/socketio/metrics}.
+ * second old, and they appear once the first count arrived. The primary counts a restart when it starts a worker again
+ * after its process exited (not for {@code socketio restart} or {@code reload}, which replace a worker). In the in-JVM
+ * cluster of dev and test mode they are that cluster's own counts: the restarts by the Dev UI's restart and reload, and
+ * the in-JVM relay's deliveries. A process on its own has none of them. The primary serves the same numbers, and more,
+ * at its management endpoint {@code /q/socketio/metrics}.
  */
 @Singleton
 public class SocketIOMeterBinder implements MeterBinder {

@@ -221,7 +221,8 @@ public sealed interface ControlMessage {
             }
             case 9:
                 expect(length >= 2 && (frame[at + 1] == 0 || frame[at + 1] == 1), "HANDOFF_CLOSED without its flag");
-                return new HandoffClosed(new String(frame, at + 2, length - 2, StandardCharsets.UTF_8), frame[at + 1] == 1);
+                return new HandoffClosed(new String(frame, at + 2, length - 2, StandardCharsets.UTF_8),
+                        frame[at + 1] == 1);
             default:
                 throw new ClusterProtocolException("Unknown control message " + op);
         }
