@@ -156,8 +156,8 @@ class ClusterIT {
             }
             Set<Long> pids = new HashSet<>();
             for (Socket client : clients) {
-                JsonNode info = JavaClients.normalize(JavaClients.await(JavaClients.emitWithAck(client, "info"), "info"))
-                        .path(0);
+                Object[] ack = JavaClients.await(JavaClients.emitWithAck(client, "info"), "info");
+                JsonNode info = JavaClients.normalize(ack).path(0);
                 assertEquals("websocket", info.path("transport").asText(), info.toString());
                 pids.add(info.path("pid").asLong());
             }
