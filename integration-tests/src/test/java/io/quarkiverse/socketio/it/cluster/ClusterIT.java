@@ -170,6 +170,32 @@ class ClusterIT {
         }
     }
 
+    /**
+     * An upgrade the worker refuses (here: Engine.IO 3, which this server does not speak) reaches the client as the
+     * worker's answer, and the connection then closes: it was handed to that worker for that one request, and a
+     * keep-alive client that sent its next request on it would bypass the primary's routing.
+     */
+    @Test
+    @Order(6)
+    void aRefusedUpgradeClosesItsConnection() throws Exception {
+        try (java.net.Socket raw = new java.net.Socket(cluster.uri().getHost(), cluster.uri().getPort())) {
+            raw.setSoTimeout(10_000);
+            String request = "GET /socket.io/?EIO=3&transport=websocket HTTP/1.1\r\nHost: " + cluster.uri().getHost()
+                    + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+            raw.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer;
+            try {
+                // read to the end: the connection must close after the answer
+                answer = new String(raw.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("the connection stayed open 10 s after a refused upgrade", e);
+            }
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+            assertTrue(answer.contains("Unsupported protocol version"), answer);
+        }
+    }
+
     /** The sockets a process has open (its file descriptors that are sockets). */
     private static long openSockets(long pid) throws Exception {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {

@@ -14,12 +14,16 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
@@ -262,9 +266,16 @@ public class HandoffReceiver {
         membership.handoffClosed(sid, !sid.isEmpty() && s != null && s.isPolling(sid));
     }
 
-    /** Gives the server's pipeline the request the primary read, once the connection is active. */
-    private static final class Replay extends ChannelInboundHandlerAdapter {
+    /**
+     * Gives the server's pipeline the request the primary read, once the connection is active; then watches the answer.
+     * A connection whose upgrade was refused closes after the refusal: it was routed for that one request, and a client
+     * (a proxy's keep-alive pool) that sent the next request on it would reach this worker instead of the one the primary
+     * would route it to.
+     */
+    private static final class Replay extends ChannelDuplexHandler {
+        private static final byte[] SWITCHING = "HTTP/1.1 101".getBytes(StandardCharsets.US_ASCII);
         private final byte[] request;
+        private boolean refused;
 
         Replay(byte[] request) {
             this.request = request;
@@ -274,7 +285,41 @@ public class HandoffReceiver {
         public void channelActive(ChannelHandlerContext ctx) {
             ctx.fireChannelActive();
             ctx.fireChannelRead(Unpooled.wrappedBuffer(request));
-            ctx.pipeline().remove(this);
+            // as after a read from the socket: Vert.x flushes what it wrote for a read when the read completes
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (!refused && msg instanceof ByteBuf head && head.readableBytes() > 0) {
+                if (startsWith(head, SWITCHING)) {
+                    ctx.pipeline().remove(this); // a WebSocket from now on
+                } else {
+                    refused = true;
+                }
+            }
+            ctx.write(msg, promise);
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            ctx.flush();
+            if (refused) {
+                // the refusal is written whole and flushed at once (a small answer): close once it is out
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        private static boolean startsWith(ByteBuf buf, byte[] prefix) {
+            if (buf.readableBytes() < prefix.length) {
+                return false;
+            }
+            for (int i = 0; i < prefix.length; i++) {
+                if (buf.getByte(buf.readerIndex() + i) != prefix[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }
