@@ -28,12 +28,7 @@ final class ClusterHealth {
      * carries the cluster's readiness (the primary tells the workers every second); fails after 10 s.
      */
     static JsonNode awaitSocketIOCheck(HttpClient http, URI management, int expectedStatus) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(management.resolve("/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            last = response.statusCode() + " " + response.body();
+        return awaitAnswer(http, management.resolve("/q/health/ready"), response -> {
             if (response.statusCode() == expectedStatus) {
                 for (JsonNode check : MAPPER.readTree(response.body()).path("checks")) {
                     if (check.path("name").asText().equals("Socket.IO") && check.path("data").has("workers-ready")) {
@@ -41,10 +36,8 @@ final class ClusterHealth {
                     }
                 }
             }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("GET /q/health/ready never answered " + expectedStatus
-                + " with the Socket.IO check and the cluster's readiness; last: " + last);
+            return null;
+        }, expectedStatus + " with the Socket.IO check and the cluster's readiness");
     }
 
     /** The "Socket.IO" check of {@code GET /q/health/live}, which must answer {@code expectedStatus} at once. */
@@ -69,19 +62,31 @@ final class ClusterHealth {
      */
     static String awaitMetrics(HttpClient http, URI management, Predicate<String> accept, String what)
             throws Exception {
+        return awaitAnswer(http, management.resolve("/q/metrics"),
+                response -> response.statusCode() == 200 && accept.test(response.body()) ? response.body() : null,
+                what);
+    }
+
+    /** Takes what is awaited from an answer, or null to ask again. */
+    private interface Take<T> {
+        T from(HttpResponse<String> response) throws Exception;
+    }
+
+    /** Asks {@code GET uri} every 200 ms until {@code take} takes something from the answer; fails after 10 s. */
+    private static <T> T awaitAnswer(HttpClient http, URI uri, Take<T> take, String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(management.resolve("/q/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             last = response.statusCode() + "\n" + response.body();
-            if (response.statusCode() == 200 && accept.test(response.body())) {
-                return response.body();
+            T taken = take.from(response);
+            if (taken != null) {
+                return taken;
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("GET " + management.resolve("/q/metrics") + " never showed " + what + "; last: "
-                + last);
+        throw new AssertionError("GET " + uri + " never answered " + what + "; last: " + last);
     }
 
     /** The value of the first sample whose name and labels match the regular expression {@code sample}; NaN if none. */
