@@ -120,8 +120,9 @@ public class HandoffReceiver {
                 .eventually(() -> client.close())
                 .onComplete(ar -> {
                     if (serverChannel == null) {
-                        LOG.warnf("Socket.IO worker %d: cannot take connections from the primary (its HTTP server's "
-                                + "channel is not on epoll); the primary pipes them", membership.workerIndex());
+                        LOG.warnf("Socket.IO worker %d: cannot take connections from the primary (its HTTP server "
+                                + "does not run on epoll, or GET %s on port %d missed the Socket.IO route); the primary "
+                                + "pipes them", membership.workerIndex(), enginePath, httpPort);
                         started.complete();
                         return;
                     }
