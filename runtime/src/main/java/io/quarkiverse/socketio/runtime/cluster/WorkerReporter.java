@@ -8,8 +8,8 @@ import io.vertx.core.Vertx;
 
 /**
  * What a worker tells its primary: that it serves, once its HTTP server listens (and it takes handed-over
- * connections, see {@link HandoffReceiver}), then every second how many sockets
- * it serves (the primary's status shows it). Nothing in a process that is not a worker.
+ * connections, see {@link HandoffReceiver}), then every second how many sockets it serves (the primary's status shows
+ * it). Nothing in a process that is not a worker.
  */
 @Singleton
 public class WorkerReporter {
