@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
@@ -147,7 +146,7 @@ class ClusterIT {
     @Test
     @Order(5)
     void webSocketsAreHandedToTheirWorker() throws Exception {
-        long before = openSockets(cluster.pid());
+        long before = cluster.openSockets();
         List<Socket> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 40; i++) {
@@ -162,7 +161,7 @@ class ClusterIT {
                 pids.add(info.path("pid").asLong());
             }
             assertEquals(new HashSet<>(cluster.readyWorkers().values()), pids, "clients on both workers");
-            long during = openSockets(cluster.pid());
+            long during = cluster.openSockets();
             assertTrue(during - before < 10, "the primary's open sockets went from " + before + " to " + during
                     + " with 40 WebSocket clients connected");
         } finally {
@@ -193,19 +192,6 @@ class ClusterIT {
             }
             assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
             assertTrue(answer.contains("Unsupported protocol version"), answer);
-        }
-    }
-
-    /** The sockets a process has open (its file descriptors that are sockets). */
-    private static long openSockets(long pid) throws Exception {
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            return fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
-                } catch (Exception e) {
-                    return false; // closed meanwhile
-                }
-            }).count();
         }
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The packaged reference application ({@code target/quarkus-app/quarkus-run.jar}, built by {@code quarkus:build} in
@@ -195,6 +196,19 @@ final class PackagedCluster implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** The sockets the primary has open (its file descriptors that are sockets). */
+    long openSockets() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException e) {
+                    return false; // closed meanwhile
+                }
+            }).count();
+        }
     }
 
     boolean isAlive() {
