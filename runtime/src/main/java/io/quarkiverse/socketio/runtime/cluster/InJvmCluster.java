@@ -3,6 +3,7 @@ package io.quarkiverse.socketio.runtime.cluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.IntFunction;
 
 import org.jboss.logging.Logger;
@@ -136,6 +137,12 @@ public final class InJvmCluster {
     /** The workers, in index order. */
     public List<Worker> workers() {
         return workers;
+    }
+
+    /** The worker with this index (1 to the number of workers), empty when there is none (after a scale down). */
+    public Optional<Worker> worker(int index) {
+        List<Worker> current = workers;
+        return index >= 1 && index <= current.size() ? Optional.of(current.get(index - 1)) : Optional.empty();
     }
 
     /**

@@ -72,7 +72,8 @@ public class SocketIOMeterBinder implements MeterBinder {
             int worker = inJvm.isPresent() ? position : membership.workerIndex();
             Tags tags = Tags.of("worker", Integer.toString(worker));
             // an in-JVM worker that is restarted gets a new server: the gauges read the current one of the index
-            Supplier<SocketIOServerImpl> current = inJvm.isPresent() ? () -> currentServer(inJvm.get(), worker)
+            Supplier<SocketIOServerImpl> current = inJvm.isPresent()
+                    ? () -> inJvm.get().worker(worker).map(InJvmCluster.Worker::server).orElse(null) // null: scaled down
                     : () -> server;
             Gauge.builder("socketio.sockets", current, s -> socketCount(s.get()))
                     .description("Sockets connected to this worker, over every namespace").tags(tags)
@@ -106,14 +107,8 @@ public class SocketIOMeterBinder implements MeterBinder {
         relayCounters(registry, cluster, c -> c.relayTraffic().frames(), c -> c.relayTraffic().bytes());
         for (InJvmCluster.Worker worker : cluster.workers()) {
             int index = worker.index();
-            restartCounter(registry, cluster, index, c -> {
-                for (InJvmCluster.Worker w : c.workers()) {
-                    if (w.index() == index) {
-                        return w.restarts();
-                    }
-                }
-                return Double.NaN; // scaled down
-            });
+            restartCounter(registry, cluster, index,
+                    c -> c.worker(index).map(w -> (double) w.restarts()).orElse(Double.NaN)); // NaN: scaled down
         }
     }
 
@@ -153,15 +148,6 @@ public class SocketIOMeterBinder implements MeterBinder {
         FunctionCounter.builder("socketio.cluster.worker.restarts", source, restarts)
                 .description("Restarts of a worker (tag worker: its index)")
                 .tags(Tags.of("worker", Integer.toString(index))).register(registry);
-    }
-
-    private static SocketIOServerImpl currentServer(InJvmCluster cluster, int index) {
-        for (InJvmCluster.Worker worker : cluster.workers()) {
-            if (worker.index() == index) {
-                return worker.server();
-            }
-        }
-        return null; // scaled down
     }
 
     private static double socketCount(SocketIOServerImpl server) {
