@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Optional;
 
 import jakarta.enterprise.event.Observes;
@@ -238,10 +237,9 @@ public class HandoffReceiver {
             newline++;
         }
         String key = new String(content, 0, newline, StandardCharsets.UTF_8);
-        byte[] request = newline < content.length ? Arrays.copyOfRange(content, newline + 1, content.length)
-                : new byte[0];
+        int requestLength = Math.max(0, content.length - newline - 1);
         Channel listening = serverChannel;
-        if (request.length == 0 || listening == null || !listening.isActive()) {
+        if (requestLength == 0 || listening == null || !listening.isActive()) {
             HandoffSender.closeQuietly(fd);
             closed(key);
             return;
@@ -256,7 +254,7 @@ public class HandoffReceiver {
         }
         // before the WebSocket's close reaches the session: a session upgraded to it is still on it then
         child.closeFuture().addListener(done -> closed(key));
-        child.pipeline().addLast(new Replay(request));
+        child.pipeline().addLast(new Replay(Unpooled.wrappedBuffer(content, newline + 1, requestLength)));
         // what the server's acceptor does with a connection it accepted: its pipeline, options, an event loop
         listening.eventLoop().execute(() -> listening.pipeline().fireChannelRead(child));
     }
@@ -275,17 +273,17 @@ public class HandoffReceiver {
      */
     private static final class Replay extends ChannelDuplexHandler {
         private static final byte[] SWITCHING = "HTTP/1.1 101".getBytes(StandardCharsets.US_ASCII);
-        private final byte[] request;
+        private final ByteBuf request;
         private boolean refused;
 
-        Replay(byte[] request) {
+        Replay(ByteBuf request) {
             this.request = request;
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             ctx.fireChannelActive();
-            ctx.fireChannelRead(Unpooled.wrappedBuffer(request));
+            ctx.fireChannelRead(request);
             // as after a read from the socket: Vert.x flushes what it wrote for a read when the read completes
             ctx.fireChannelReadComplete();
         }

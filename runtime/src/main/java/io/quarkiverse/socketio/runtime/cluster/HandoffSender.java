@@ -21,6 +21,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * The primary's end of {@link SocketHandoff}: one connection to one worker's handoff socket, over which client
@@ -72,14 +73,10 @@ final class HandoffSender {
      * it was routed for, or empty). Called on the client connection's event loop; {@code done} gets null once the
      * worker has both, or why it does not (the client's connection is then closed: it reconnects).
      */
-    void handOff(Channel client, String key, byte[] head, Consumer<Throwable> done) {
+    void handOff(Channel client, String key, Buffer head, Consumer<Throwable> done) {
         FileDescriptor[] pipe;
         try {
-            byte[] keyLine = (key + "\n").getBytes(StandardCharsets.UTF_8);
-            byte[] content = new byte[keyLine.length + head.length];
-            System.arraycopy(keyLine, 0, content, 0, keyLine.length);
-            System.arraycopy(head, 0, content, keyLine.length, head.length);
-            pipe = pipeHolding(content);
+            pipe = pipeHolding(key, head);
         } catch (IOException e) {
             done.accept(e);
             return;
@@ -111,19 +108,25 @@ final class HandoffSender {
         channel.close();
     }
 
-    /** A pipe whose read end holds {@code head}, the write end closed: the reader gets the bytes, then the end. */
-    private static FileDescriptor[] pipeHolding(byte[] head) throws IOException {
+    /**
+     * A pipe whose read end holds the line {@code key} then {@code head}, the write end closed: the reader gets the
+     * bytes, then the end.
+     */
+    private static FileDescriptor[] pipeHolding(String key, Buffer head) throws IOException {
         FileDescriptor[] pipe = FileDescriptor.pipe();
         try {
             // pooled direct memory for the system call; a new direct buffer per handoff would wait for a GC to be freed
-            ByteBuf buffer = PooledByteBufAllocator.DEFAULT.directBuffer(head.length);
+            ByteBuf buffer = PooledByteBufAllocator.DEFAULT.directBuffer(key.length() + 1 + head.length());
             try {
-                ByteBuffer bytes = buffer.writeBytes(head).nioBuffer();
+                buffer.writeCharSequence(key, StandardCharsets.UTF_8);
+                buffer.writeByte('\n').writeBytes(head.getByteBuf());
+                int length = buffer.readableBytes();
+                ByteBuffer bytes = buffer.nioBuffer();
                 int written = 0;
-                while (written < head.length) {
-                    int n = pipe[1].write(bytes, written, head.length);
+                while (written < length) {
+                    int n = pipe[1].write(bytes, written, length);
                     if (n <= 0) {
-                        throw new IOException("the pipe took " + written + " of " + head.length + " bytes");
+                        throw new IOException("the pipe took " + written + " of " + length + " bytes");
                     }
                     written += n;
                 }

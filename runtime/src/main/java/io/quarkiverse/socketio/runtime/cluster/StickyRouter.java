@@ -685,7 +685,7 @@ public final class StickyRouter {
         if (sender != null && sender.isOpen() && channel != null && HandoffSender.canHandOff(channel)
                 && head.length() <= SocketHandoff.MAX_HEAD) {
             // the session's hold (or the handshake's count) is given back when the worker reports the connection closed
-            sender.handOff(channel, kind == Kind.SESSION ? sid : "", head.getBytes(), failure -> {
+            sender.handOff(channel, kind == Kind.SESSION ? sid : "", head, failure -> {
                 if (failure != null) {
                     LOG.debugf("Router: handing a WebSocket to worker %d failed: %s", worker.index, failure.toString());
                     notOpened(worker, kind, session);
