@@ -6,19 +6,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkiverse.socketio.it.support.HealthAndMetrics;
 
 /**
  * The application's SmallRye Health checks and Micrometer meters in a worker of a packaged cluster, on its management
  * interface.
  */
 final class ClusterHealth {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ClusterHealth() {
     }
@@ -29,14 +26,11 @@ final class ClusterHealth {
      */
     static JsonNode awaitSocketIOCheck(HttpClient http, URI management, int expectedStatus) throws Exception {
         return awaitAnswer(http, management.resolve("/q/health/ready"), response -> {
-            if (response.statusCode() == expectedStatus) {
-                for (JsonNode check : MAPPER.readTree(response.body()).path("checks")) {
-                    if (check.path("name").asText().equals("Socket.IO") && check.path("data").has("workers-ready")) {
-                        return check;
-                    }
-                }
+            if (response.statusCode() != expectedStatus) {
+                return null;
             }
-            return null;
+            return HealthAndMetrics.socketIOCheck(response.body()).filter(c -> c.path("data").has("workers-ready"))
+                    .orElse(null);
         }, expectedStatus + " with the Socket.IO check and the cluster's readiness");
     }
 
@@ -48,12 +42,8 @@ final class ClusterHealth {
             throw new AssertionError("GET /q/health/live answered " + response.statusCode() + ", not "
                     + expectedStatus + ": " + response.body());
         }
-        for (JsonNode check : MAPPER.readTree(response.body()).path("checks")) {
-            if (check.path("name").asText().equals("Socket.IO")) {
-                return check;
-            }
-        }
-        throw new AssertionError("GET /q/health/live has no Socket.IO check: " + response.body());
+        return HealthAndMetrics.socketIOCheck(response.body()).orElseThrow(
+                () -> new AssertionError("GET /q/health/live has no Socket.IO check: " + response.body()));
     }
 
     /**
@@ -87,11 +77,5 @@ final class ClusterHealth {
             Thread.sleep(200);
         }
         throw new AssertionError("GET " + uri + " never answered " + what + "; last: " + last);
-    }
-
-    /** The value of the first sample whose name and labels match the regular expression {@code sample}; NaN if none. */
-    static double value(String prometheus, String sample) {
-        Matcher m = Pattern.compile("(?m)^" + sample + " ([0-9.eE+-]+)$").matcher(prometheus);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 }

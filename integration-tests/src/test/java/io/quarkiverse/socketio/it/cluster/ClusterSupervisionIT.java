@@ -25,6 +25,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkiverse.socketio.it.support.HealthAndMetrics;
+
 /**
  * Supervision of the packaged two-worker cluster: a worker killed with SIGKILL is not waited for and comes back, and
  * the workers' meters count that restart; then SIGTERM to the primary drains the whole cluster. One cluster, in this
@@ -126,11 +128,11 @@ class ClusterSupervisionIT {
         String text = null;
         for (int worker : new int[] { SURVIVOR, VICTIM }) {
             text = ClusterHealth.awaitMetrics(http, cluster.workerManagementUri(worker),
-                    t -> ClusterHealth.value(t, victimRestarts) >= 1, "worker " + VICTIM + "'s restart");
-            assertEquals(0.0, ClusterHealth.value(text, survivorRestarts), text);
-            double relayed = ClusterHealth.value(text, "socketio_cluster_relay_frames_total");
+                    t -> HealthAndMetrics.sample(t, victimRestarts) >= 1, "worker " + VICTIM + "'s restart");
+            assertEquals(0.0, HealthAndMetrics.sample(text, survivorRestarts), text);
+            double relayed = HealthAndMetrics.sample(text, "socketio_cluster_relay_frames_total");
             assertTrue(relayed > 0, text);
-            assertTrue(ClusterHealth.value(text, "socketio_cluster_relay_bytes_total") > relayed,
+            assertTrue(HealthAndMetrics.sample(text, "socketio_cluster_relay_bytes_total") > relayed,
                     "more bytes than frames\n" + text);
 
             JsonNode live = ClusterHealth.livenessCheck(http, cluster.workerManagementUri(worker), 200);
@@ -141,8 +143,8 @@ class ClusterSupervisionIT {
         // each broadcast is published by the worker that takes the request, and delivered by the relay to the other:
         // far more frames than the adapters' heartbeats (one per worker and namespace every 5 s) send meanwhile
         int broadcasts = 100;
-        double frames = ClusterHealth.value(text, "socketio_cluster_relay_frames_total");
-        double bytes = ClusterHealth.value(text, "socketio_cluster_relay_bytes_total");
+        double frames = HealthAndMetrics.sample(text, "socketio_cluster_relay_frames_total");
+        double bytes = HealthAndMetrics.sample(text, "socketio_cluster_relay_bytes_total");
         for (int i = 0; i < broadcasts; i++) {
             HttpResponse<String> sent = http.send(HttpRequest.newBuilder(cluster.uri()
                     .resolve("/cluster-fixture/broadcast?text=metrics-" + i)).POST(HttpRequest.BodyPublishers.noBody())
@@ -150,10 +152,10 @@ class ClusterSupervisionIT {
             assertEquals(200, sent.statusCode(), sent.body());
         }
         String after = ClusterHealth.awaitMetrics(http, cluster.workerManagementUri(VICTIM),
-                t -> ClusterHealth.value(t, "socketio_cluster_relay_frames_total") >= frames + broadcasts,
+                t -> HealthAndMetrics.sample(t, "socketio_cluster_relay_frames_total") >= frames + broadcasts,
                 "at least " + broadcasts + " more relayed frames than " + frames);
         // a frame has a 10-byte length and header at least
-        assertTrue(ClusterHealth.value(after, "socketio_cluster_relay_bytes_total") >= bytes + 10 * broadcasts,
+        assertTrue(HealthAndMetrics.sample(after, "socketio_cluster_relay_bytes_total") >= bytes + 10 * broadcasts,
                 "the bytes grew with the frames: from " + bytes + "\n" + after);
     }
 

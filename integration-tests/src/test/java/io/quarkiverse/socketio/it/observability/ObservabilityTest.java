@@ -1,5 +1,6 @@
 package io.quarkiverse.socketio.it.observability;
 
+import static io.quarkiverse.socketio.it.support.HealthAndMetrics.sample;
 import static io.quarkiverse.socketio.it.support.JavaClients.await;
 import static io.quarkiverse.socketio.it.support.JavaClients.connect;
 import static io.quarkiverse.socketio.it.support.JavaClients.emitWithAck;
@@ -14,8 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkiverse.socketio.it.support.HealthAndMetrics;
 import io.quarkiverse.socketio.it.support.JavaClients;
 import io.quarkiverse.socketio.it.support.JavaClients.ClientTransport;
 import io.quarkiverse.socketio.runtime.cluster.InJvmCluster;
@@ -84,26 +84,19 @@ class ObservabilityTest {
         assertTrue(fetched[0] instanceof org.json.JSONArray, "fetchSockets answered: " + fetched[0]);
 
         String text = get(metrics);
-        double sockets = value(text, "socketio_sockets\\{worker=\"1\"\\}") + value(text, "socketio_sockets\\{worker=\"2\"\\}");
+        double sockets = sample(text, "socketio_sockets\\{worker=\"1\"\\}") + sample(text, "socketio_sockets\\{worker=\"2\"\\}");
         assertEquals(3.0, sockets, "the sockets of both workers\n" + text);
-        assertTrue(value(text, "socketio_cluster_requests_seconds_count\\{outcome=\"answered\",type=\"FETCH_SOCKETS\",worker=\"[12]\"\\}") >= 1,
+        assertTrue(sample(text, "socketio_cluster_requests_seconds_count\\{outcome=\"answered\",type=\"FETCH_SOCKETS\",worker=\"[12]\"\\}") >= 1,
                 "the fetchSockets request, timed\n" + text);
         assertTrue(text.contains("socketio_rooms{worker=\"1\"}"), text);
         // the fetch went through the in-JVM relay: a request to the other worker and its answer at least
-        double frames = value(text, "socketio_cluster_relay_frames_total");
+        double frames = sample(text, "socketio_cluster_relay_frames_total");
         assertTrue(frames >= 2, "relayed frames\n" + text);
-        assertTrue(value(text, "socketio_cluster_relay_bytes_total") > frames, "relayed bytes\n" + text);
-        assertEquals(0.0, value(text, "socketio_cluster_worker_restarts_total\\{worker=\"1\"\\}"), text);
-        assertEquals(0.0, value(text, "socketio_cluster_worker_restarts_total\\{worker=\"2\"\\}"), text);
+        assertTrue(sample(text, "socketio_cluster_relay_bytes_total") > frames, "relayed bytes\n" + text);
+        assertEquals(0.0, sample(text, "socketio_cluster_worker_restarts_total\\{worker=\"1\"\\}"), text);
+        assertEquals(0.0, sample(text, "socketio_cluster_worker_restarts_total\\{worker=\"2\"\\}"), text);
 
-        JsonNode health = JavaClients.MAPPER.readTree(get(ready));
-        JsonNode check = null;
-        for (JsonNode c : health.path("checks")) {
-            if (c.path("name").asText().equals("Socket.IO")) {
-                check = c;
-            }
-        }
-        assertTrue(check != null, health.toPrettyString());
+        JsonNode check = socketIOCheck(get(ready));
         assertEquals("UP", check.path("status").asText(), check.toString());
         assertEquals(3, check.path("data").path("sockets").asInt(), check.toString());
         assertEquals(2, check.path("data").path("in-jvm-workers").asInt(), check.toString());
@@ -124,8 +117,8 @@ class ObservabilityTest {
     void stoppedWorkerIsNotLiveAndItsRestartIsCounted() throws Exception {
         InJvmCluster cluster = servers.inJvmCluster().orElseThrow();
         String before = get(metrics);
-        double framesBefore = value(before, "socketio_cluster_relay_frames_total");
-        double bytesBefore = value(before, "socketio_cluster_relay_bytes_total");
+        double framesBefore = sample(before, "socketio_cluster_relay_frames_total");
+        double bytesBefore = sample(before, "socketio_cluster_relay_bytes_total");
 
         cluster.workers().get(1).server().stop();
         HttpResponse<String> down = send(live);
@@ -146,24 +139,18 @@ class ObservabilityTest {
         }
         await(emitWithAck(clients.get(0), "fetch", new org.json.JSONObject()), "fetch");
         String after = get(metrics);
-        assertEquals(1.0, value(after, "socketio_cluster_worker_restarts_total\\{worker=\"2\"\\}"), after);
-        assertEquals(0.0, value(after, "socketio_cluster_worker_restarts_total\\{worker=\"1\"\\}"), after);
-        assertTrue(value(after, "socketio_cluster_relay_frames_total") > framesBefore, "frames grew\n" + after);
-        assertTrue(value(after, "socketio_cluster_relay_bytes_total") > bytesBefore, "bytes grew\n" + after);
+        assertEquals(1.0, sample(after, "socketio_cluster_worker_restarts_total\\{worker=\"2\"\\}"), after);
+        assertEquals(0.0, sample(after, "socketio_cluster_worker_restarts_total\\{worker=\"1\"\\}"), after);
+        assertTrue(sample(after, "socketio_cluster_relay_frames_total") > framesBefore, "frames grew\n" + after);
+        assertTrue(sample(after, "socketio_cluster_relay_bytes_total") > bytesBefore, "bytes grew\n" + after);
         // the restarted worker had no session, so a new client went to it: its gauge reads its new server
-        assertTrue(value(after, "socketio_sockets\\{worker=\"2\"\\}") >= 1,
+        assertTrue(sample(after, "socketio_sockets\\{worker=\"2\"\\}") >= 1,
                 "the restarted worker's sockets\n" + after);
     }
 
     /** The "Socket.IO" check of a health answer. */
     private static JsonNode socketIOCheck(String body) throws Exception {
-        JsonNode health = JavaClients.MAPPER.readTree(body);
-        for (JsonNode c : health.path("checks")) {
-            if (c.path("name").asText().equals("Socket.IO")) {
-                return c;
-            }
-        }
-        throw new AssertionError("no Socket.IO check: " + body);
+        return HealthAndMetrics.socketIOCheck(body).orElseThrow(() -> new AssertionError("no Socket.IO check: " + body));
     }
 
     private static String get(URI uri) throws Exception {
@@ -175,11 +162,5 @@ class ObservabilityTest {
     private static HttpResponse<String> send(URI uri) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The value of the first sample whose name and labels match. */
-    private static double value(String prometheus, String sample) {
-        Matcher m = Pattern.compile("(?m)^" + sample + " ([0-9.eE+-]+)$").matcher(prometheus);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 }
