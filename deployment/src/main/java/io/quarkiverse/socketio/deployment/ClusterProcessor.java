@@ -4,8 +4,8 @@ import jakarta.inject.Singleton;
 
 import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
 import io.quarkiverse.socketio.runtime.cluster.ClusterRecorder;
-import io.quarkiverse.socketio.runtime.cluster.WorkerConfigBuilder;
 import io.quarkiverse.socketio.runtime.cluster.HandoffReceiver;
+import io.quarkiverse.socketio.runtime.cluster.WorkerConfigBuilder;
 import io.quarkiverse.socketio.runtime.cluster.WorkerReporter;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;

@@ -8,7 +8,10 @@ import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildStep;
 
-/** The Socket.IO meters and health checks (readiness, liveness), for applications that have Micrometer or SmallRye Health. */
+/**
+ * The Socket.IO meters and health checks (readiness, liveness), for applications that have Micrometer or SmallRye
+ * Health.
+ */
 class ObservabilityProcessor {
 
     @BuildStep
