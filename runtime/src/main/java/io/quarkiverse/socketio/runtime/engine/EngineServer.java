@@ -8,6 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
@@ -37,6 +40,17 @@ import io.vertx.ext.web.RoutingContext;
 public final class EngineServer {
 
     private static final Logger LOG = Logger.getLogger(EngineServer.class);
+
+    /**
+     * Header names nearly every handshake carries: the handshake of each session keeps its headers, and sharing these
+     * names saves a copy of each per session.
+     */
+    private static final Map<String, String> COMMON_HEADER_NAMES = Stream.of("host", "connection", "upgrade",
+            "user-agent", "accept", "accept-encoding", "accept-language", "origin", "referer", "cookie", "pragma",
+            "cache-control", "authorization", "content-type", "content-length", "sec-websocket-key",
+            "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "sec-fetch-site",
+            "sec-fetch-mode", "sec-fetch-dest", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded")
+            .collect(Collectors.toUnmodifiableMap(Function.identity(), Function.identity()));
 
     private final Vertx vertx;
     private final EngineOptions options;
@@ -268,7 +282,8 @@ public final class EngineServer {
     private static EngineHandshake handshakeOf(HttpServerRequest request) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : request.headers()) {
-            headers.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>(1))
+            String name = e.getKey().toLowerCase(Locale.ROOT);
+            headers.computeIfAbsent(COMMON_HEADER_NAMES.getOrDefault(name, name), k -> new ArrayList<>(1))
                     .add(e.getValue());
         }
         Map<String, List<String>> query = new LinkedHashMap<>();

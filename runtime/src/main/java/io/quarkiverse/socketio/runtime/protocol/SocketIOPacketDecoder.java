@@ -70,13 +70,32 @@ public final class SocketIOPacketDecoder {
      *        {@link #DEFAULT_MAX_ATTACHMENTS})
      */
     public SocketIOPacketDecoder(ObjectMapper mapper, int maxAttachments) {
-        Objects.requireNonNull(mapper, "mapper");
+        this(strictReader(mapper), maxAttachments);
+    }
+
+    /**
+     * A decoder that parses with {@code strictReader}, built once by {@link #strictReader(ObjectMapper)} and shared by
+     * the decoders of every connection (building it takes a handful of configuration copies per call).
+     *
+     * @param maxAttachments the most attachments one binary packet may announce (see
+     *        {@link #DEFAULT_MAX_ATTACHMENTS})
+     */
+    public SocketIOPacketDecoder(ObjectReader strictReader, int maxAttachments) {
+        Objects.requireNonNull(strictReader, "strictReader");
         if (maxAttachments < 0) {
             throw new IllegalArgumentException("maxAttachments must not be negative: " + maxAttachments);
         }
         this.maxAttachments = maxAttachments;
-        // Strict JSON whatever the application's mapper allows, exact numbers, nothing after the value.
-        this.reader = mapper.reader()
+        this.reader = strictReader;
+    }
+
+    /**
+     * The reader a decoder parses packets with: strict JSON whatever the application's mapper allows, exact numbers,
+     * nothing after the value.
+     */
+    public static ObjectReader strictReader(ObjectMapper mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        return mapper.reader()
                 .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.quarkiverse.socketio.BroadcastOperator;
 import io.quarkiverse.socketio.SocketIOEvent;
@@ -55,6 +56,7 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
     private final SocketIOConfig config;
     private final JsonArgs json;
     private final SocketIOPacketEncoder encoder;
+    private final ObjectReader packetReader;
     private final EngineServer engine;
     private final NamespaceDefinitions definitions;
     private final Map<String, NamespaceImpl> namespaces = new ConcurrentHashMap<>();
@@ -89,6 +91,7 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
         this.config = config;
         this.json = new JsonArgs(mapper);
         this.encoder = new SocketIOPacketEncoder(mapper);
+        this.packetReader = SocketIOPacketDecoder.strictReader(mapper);
         this.adapterFactory = adapterFactory;
         this.definitions = definitions;
         this.recovery = RecoveryOptions.from(config);
@@ -259,7 +262,7 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
     }
 
     SocketIOPacketDecoder newDecoder() {
-        return new SocketIOPacketDecoder(json.mapper());
+        return new SocketIOPacketDecoder(packetReader, SocketIOPacketDecoder.DEFAULT_MAX_ATTACHMENTS);
     }
 
     OutboundPacket encode(SocketIOPacket packet) {
