@@ -21,7 +21,8 @@ import io.vertx.core.http.RequestOptions;
  * </ul>
  * Then the connections are held idle for {@code --hold} seconds, checked, and the server's RSS is probed: that is the
  * {@code memory} mode (websocket, 5000 clients, 5 s by default). {@code --warmup N}: N clients connect the same way
- * first, unmeasured, and are closed (a compiled server: the JIT's work is not in the figures).
+ * first, unmeasured, and are closed (a compiled server: the JIT's work is not in the figures); in the memory mode the
+ * baseline RSS is then taken after them.
  */
 final class Connect {
 
@@ -34,7 +35,9 @@ final class Connect {
         int concurrency = args.integer("concurrency", 100);
         long serverPid = args.longValue("rss-pid", 0);
         double hold = args.number("hold", memoryMode ? 5 : 0);
-        long baseline = LoadGen.baselineKb(serverPid);
+        long startKb = LoadGen.baselineKb(serverPid);
+        long baseline = startKb;
+        Map<Long, Long> baselinePerProcess = serverPid > 0 ? Proc.treeRssKb(serverPid) : Map.of();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("transport", transport);
         r.put("clients", clients);
@@ -50,8 +53,12 @@ final class Connect {
                     + warmFailures + " failures");
             r.put("warmup_failures", warmFailures);
             warming.closeAll();
-            Net.sleep(1000);
+            Net.sleep(memoryMode ? 3000 : 1000);
             net.resetCounts();
+            // The memory probe's warm baseline: what the warm-up's connections leave behind (compiled code, heap the
+            // collector grew and keeps) is not counted as the cost of the measured ones.
+            baseline = LoadGen.baselineKb(serverPid);
+            baselinePerProcess = serverPid > 0 ? Proc.treeRssKb(serverPid) : Map.of();
         }
 
         Connector connector;
@@ -72,6 +79,12 @@ final class Connect {
             }
         }
         Map<String, Object> memory = LoadGen.memory(serverPid, baseline, alive);
+        memory.put("rss_growth_per_process_mb", LoadGen.growthPerProcessMb(serverPid, baselinePerProcess));
+        if (warmup > 0 && serverPid > 0) {
+            memory.put("rss_start_mb", Json.round(startKb / 1024.0, 1));
+            memory.put("kb_per_connection_from_start", alive > 0
+                    ? Json.round((((Number) memory.get("rss_mb")).doubleValue() * 1024 - startKb) / alive, 2) : null);
+        }
         double okSeconds = connector.okSeconds(t0);
         r.put("ok", failures == 0 && alive == clients);
         r.put("connected", connected);

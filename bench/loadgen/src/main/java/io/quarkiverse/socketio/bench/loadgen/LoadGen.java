@@ -143,6 +143,16 @@ public final class LoadGen {
         return r;
     }
 
+    /** How much each process of the server's tree grew since {@code before} (its RSS per pid, KB), in MB. */
+    static Map<String, Object> growthPerProcessMb(long serverPid, Map<Long, Long> before) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        if (serverPid > 0) {
+            Proc.treeRssKb(serverPid).forEach((pid, kb) -> r.put(pid + " " + Proc.name(pid),
+                    Json.round((kb - before.getOrDefault(pid, 0L)) / 1024.0, 1)));
+        }
+        return r;
+    }
+
     static long baselineKb(long serverPid) {
         return serverPid <= 0 ? 0 : Proc.treeRssKb(serverPid).values().stream().mapToLong(Long::longValue).sum();
     }

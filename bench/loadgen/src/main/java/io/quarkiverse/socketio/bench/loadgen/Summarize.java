@@ -79,10 +79,12 @@ final class Summarize {
                         sum(g, "timeouts"), fmt(median(g, "server_cpu_pct")), fmt(median(g, "loadgen_cpu_pct")),
                         fmt(median(g, "loadgen_timer_late_max_ms")), fmt(median(g, "machine_cpu_pct")), loads(g) });
         table(out, rows, "memory", "memory: idle WebSocket connections (RSS of the server's whole process tree)",
-                new String[] { "clients", "KB / connection (median)", "runs", "RSS MB", "baseline MB", "RSS per process MB",
-                        "sockets per process", "failures", "connections/s", "load avg 1m" },
+                new String[] { "clients", "KB / connection (median)", "runs", "RSS MB", "baseline MB", "warm-up clients",
+                        "KB / connection from start", "RSS per process MB", "sockets per process", "failures",
+                        "connections/s", "load avg 1m" },
                 g -> new Object[] { first(g, "clients"), fmt(median(g, "kb_per_connection")), runs(g, "kb_per_connection"),
-                        fmt(median(g, "rss_mb")), fmt(median(g, "rss_baseline_mb")), last(g, "rss_per_process_mb"),
+                        fmt(median(g, "rss_mb")), fmt(median(g, "rss_baseline_mb")), first(g, "warmup_clients"),
+                        fmt(median(g, "kb_per_connection_from_start")), last(g, "rss_per_process_mb"),
                         last(g, "sockets_per_process"), sum(g, "failures"), fmt(median(g, "connections_per_s")), loads(g) });
         table(out, rows, "contract", "contract check (not a measurement)",
                 new String[] { "clients", "ok", "echo ok", "count", "chat received", "blast complete in order",
