@@ -52,6 +52,11 @@ class DevModeTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Path SCRIPTS = Path.of("src", "test", "js");
     private static final Path SCREENSHOTS = Path.of("target", "dev-ui-screenshots");
+    /**
+     * The request that makes dev mode reload: HTTP/1.1, which dev mode holds until the reload is done. Over HTTP/2 (the
+     * JDK client's default, by h2c upgrade) the reload could end the connection with GOAWAY under the request.
+     */
+    private static final HttpClient RELOAD_TRIGGER = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @RegisterExtension
     static final QuarkusDevModeTest TEST = new QuarkusDevModeTest()
@@ -249,7 +254,7 @@ class DevModeTest {
         lost.thenRun(() -> ann.once(Socket.EVENT_CONNECT, back::complete));
         TEST.modifySourceFile(DevRoomsNamespace.class, source -> source.replace("\"hello \"", "\"bonjour \""));
         // a plain HTTP request makes dev mode look for changes (WebSocket frames do not)
-        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(BASE.resolve("/q/dev-ui/"))
+        HttpResponse<String> page = RELOAD_TRIGGER.send(HttpRequest.newBuilder(BASE.resolve("/q/dev-ui/"))
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode());
         await(lost, "the disconnect when the application reloads");
@@ -334,7 +339,7 @@ class DevModeTest {
     void oneServerShowsAsOneWorker() throws Exception {
         TEST.modifyResourceFile("application.properties",
                 properties -> properties + "quarkus.socketio.cluster.workers=0\n");
-        HttpClient.newHttpClient().send(HttpRequest.newBuilder(BASE.resolve("/q/dev-ui/"))
+        RELOAD_TRIGGER.send(HttpRequest.newBuilder(BASE.resolve("/q/dev-ui/"))
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.discarding());
         Socket ann = client("ann", "red", "t1");
         assertEquals(0, workerOf(ann), "one server: no worker index");
