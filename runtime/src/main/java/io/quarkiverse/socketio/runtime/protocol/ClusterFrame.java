@@ -134,11 +134,11 @@ public final class ClusterFrame {
                     + " bytes; this body has " + length);
         }
         byte[] frame = new byte[BODY_OFFSET + length];
-        writeInt(frame, 0, HEADER_SIZE + length);
+        BigEndian.putInt(frame, 0, HEADER_SIZE + length);
         frame[4] = (byte) VERSION;
         frame[5] = (byte) kind.code;
-        writeShort(frame, 6, source);
-        writeShort(frame, 8, target);
+        BigEndian.putShort(frame, 6, source);
+        BigEndian.putShort(frame, 8, target);
         System.arraycopy(body, offset, frame, BODY_OFFSET, length);
         return frame;
     }
@@ -181,7 +181,7 @@ public final class ClusterFrame {
     }
 
     private static long frameSize(byte[] buffer, int offset, int maxFrameSize) {
-        long length = readInt(buffer, offset) & 0xFFFFFFFFL;
+        long length = BigEndian.getInt(buffer, offset) & 0xFFFFFFFFL;
         if (length < HEADER_SIZE) {
             throw new ClusterProtocolException("Cluster frame length " + length + " is shorter than its header ("
                     + HEADER_SIZE + ")");
@@ -205,8 +205,8 @@ public final class ClusterFrame {
         if (kind == null) {
             throw new ClusterProtocolException("Unknown cluster frame kind " + kindCode);
         }
-        int source = readShort(buffer, offset + 6);
-        int target = readShort(buffer, offset + 8);
+        int source = BigEndian.getUnsignedShort(buffer, offset + 6);
+        int target = BigEndian.getUnsignedShort(buffer, offset + 8);
         if (source > MAX_NODE) {
             throw new ClusterProtocolException("Cluster frame source node out of range: " + source);
         }
@@ -220,26 +220,6 @@ public final class ClusterFrame {
     public static byte[] body(byte[] frame) {
         header(frame);
         return Arrays.copyOfRange(frame, BODY_OFFSET, frame.length);
-    }
-
-    private static void writeInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
-    }
-
-    private static void writeShort(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 8);
-        b[at + 1] = (byte) v;
-    }
-
-    private static int readInt(byte[] b, int at) {
-        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
-    }
-
-    private static int readShort(byte[] b, int at) {
-        return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
     }
 
     /**

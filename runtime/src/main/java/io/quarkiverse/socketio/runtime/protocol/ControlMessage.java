@@ -110,10 +110,10 @@ public sealed interface ControlMessage {
         } else if (message instanceof Welcome welcome) {
             body = new byte[3 + 2 * welcome.liveNodes().size()];
             body[0] = 2;
-            putShort(body, 1, welcome.liveNodes().size());
+            BigEndian.putShort(body, 1, welcome.liveNodes().size());
             int at = 3;
             for (int node : welcome.liveNodes()) {
-                putShort(body, at, node);
+                BigEndian.putShort(body, at, node);
                 at += 2;
             }
         } else if (message instanceof Ready) {
@@ -121,24 +121,24 @@ public sealed interface ControlMessage {
         } else if (message instanceof Stats stats) {
             body = new byte[5];
             body[0] = 6;
-            putInt(body, 1, stats.sockets());
+            BigEndian.putInt(body, 1, stats.sockets());
         } else if (message instanceof ClusterReadiness readiness) {
             body = new byte[5];
             body[0] = 7;
-            putShort(body, 1, readiness.ready());
-            putShort(body, 3, readiness.desired());
+            BigEndian.putShort(body, 1, readiness.ready());
+            BigEndian.putShort(body, 3, readiness.desired());
         } else if (message instanceof ClusterStats stats) {
             body = new byte[3 + 6 * stats.restarts().size() + 16];
             body[0] = 8;
-            putShort(body, 1, stats.restarts().size());
+            BigEndian.putShort(body, 1, stats.restarts().size());
             int at = 3;
             for (Map.Entry<Integer, Integer> slot : stats.restarts().entrySet()) {
-                putShort(body, at, slot.getKey());
-                putInt(body, at + 2, slot.getValue());
+                BigEndian.putShort(body, at, slot.getKey());
+                BigEndian.putInt(body, at + 2, slot.getValue());
                 at += 6;
             }
-            putLong(body, at, stats.relayFrames());
-            putLong(body, at + 8, stats.relayBytes());
+            BigEndian.putLong(body, at, stats.relayFrames());
+            BigEndian.putLong(body, at + 8, stats.relayBytes());
         } else if (message instanceof HandoffClosed closed) {
             byte[] sid = closed.sid().getBytes(StandardCharsets.UTF_8);
             body = new byte[2 + sid.length];
@@ -179,11 +179,11 @@ public sealed interface ControlMessage {
                 return new Hello(Arrays.copyOfRange(frame, at + 1, at + length));
             case 2: {
                 expect(length >= 3, "WELCOME without its node count");
-                int count = getShort(frame, at + 1);
+                int count = BigEndian.getUnsignedShort(frame, at + 1);
                 expect(length == 3 + 2 * count, "WELCOME of " + count + " nodes has " + length + " bytes");
                 Set<Integer> nodes = new TreeSet<>();
                 for (int i = 0; i < count; i++) {
-                    nodes.add(getShort(frame, at + 3 + 2 * i));
+                    nodes.add(BigEndian.getUnsignedShort(frame, at + 3 + 2 * i));
                 }
                 return new Welcome(Collections.unmodifiableSet(nodes));
             }
@@ -193,29 +193,29 @@ public sealed interface ControlMessage {
             case 4:
             case 5: {
                 expect(length == 3, "A node event carries one node number");
-                int node = getShort(frame, at + 1);
+                int node = BigEndian.getUnsignedShort(frame, at + 1);
                 return op == 4 ? new NodeJoined(node) : new NodeLeft(node);
             }
             case 6:
                 expect(length == 5, "STATS carries one 32-bit count");
-                return new Stats(getInt(frame, at + 1));
+                return new Stats(BigEndian.getInt(frame, at + 1));
             case 7:
                 expect(length == 5, "READINESS carries two 16-bit counts");
-                return new ClusterReadiness(getShort(frame, at + 1), getShort(frame, at + 3));
+                return new ClusterReadiness(BigEndian.getUnsignedShort(frame, at + 1), BigEndian.getUnsignedShort(frame, at + 3));
             case 8: {
                 expect(length >= 3, "CLUSTER_STATS without its worker count");
-                int count = getShort(frame, at + 1);
+                int count = BigEndian.getUnsignedShort(frame, at + 1);
                 expect(length == 3 + 6 * count + 16, "CLUSTER_STATS of " + count + " workers has " + length + " bytes");
                 Map<Integer, Integer> restarts = new TreeMap<>();
                 int slot = at + 3;
                 for (int i = 0; i < count; i++, slot += 6) {
-                    int restartCount = getInt(frame, slot + 2);
+                    int restartCount = BigEndian.getInt(frame, slot + 2);
                     expect(restartCount >= 0, "a restart count over 2^31");
-                    expect(restarts.put(getShort(frame, slot), restartCount) == null,
-                            "worker " + getShort(frame, slot) + " listed twice");
+                    expect(restarts.put(BigEndian.getUnsignedShort(frame, slot), restartCount) == null,
+                            "worker " + BigEndian.getUnsignedShort(frame, slot) + " listed twice");
                 }
-                long frames = getLong(frame, slot);
-                long bytes = getLong(frame, slot + 8);
+                long frames = BigEndian.getLong(frame, slot);
+                long bytes = BigEndian.getLong(frame, slot + 8);
                 expect(frames >= 0 && bytes >= 0, "relay traffic over 2^63");
                 return new ClusterStats(restarts, frames, bytes);
             }
@@ -231,7 +231,7 @@ public sealed interface ControlMessage {
     private static byte[] nodeBody(int op, int node) {
         byte[] body = new byte[3];
         body[0] = (byte) op;
-        putShort(body, 1, node);
+        BigEndian.putShort(body, 1, node);
         return body;
     }
 
@@ -239,32 +239,5 @@ public sealed interface ControlMessage {
         if (!condition) {
             throw new ClusterProtocolException("Malformed control message: " + problem);
         }
-    }
-
-    private static void putShort(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 8);
-        b[at + 1] = (byte) v;
-    }
-
-    private static int getShort(byte[] b, int at) {
-        return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        putShort(b, at, v >>> 16);
-        putShort(b, at + 2, v);
-    }
-
-    private static int getInt(byte[] b, int at) {
-        return (getShort(b, at) << 16) | getShort(b, at + 2);
-    }
-
-    private static void putLong(byte[] b, int at, long v) {
-        putInt(b, at, (int) (v >>> 32));
-        putInt(b, at + 4, (int) v);
-    }
-
-    private static long getLong(byte[] b, int at) {
-        return ((long) getInt(b, at) << 32) | (getInt(b, at + 4) & 0xFFFFFFFFL);
     }
 }
