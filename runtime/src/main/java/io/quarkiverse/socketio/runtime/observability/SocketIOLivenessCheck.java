@@ -9,7 +9,6 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 
-import io.quarkiverse.socketio.runtime.cluster.ClusterLink;
 import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
 import io.quarkiverse.socketio.runtime.cluster.LocalServers;
 import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
@@ -37,17 +36,13 @@ public class SocketIOLivenessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         List<SocketIOServerImpl> all = servers.servers();
         long stopped = all.stream().filter(server -> !server.serves()).count();
-        boolean linked = membership.link().map(ClusterLink::isOpen).orElse(true);
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("Socket.IO")
-                .status(stopped == 0 && linked)
-                .withData("sockets", servers.localSocketCount())
-                .withData("worker", membership.workerIndex());
-        servers.inJvmCluster().ifPresent(inJvm -> response.withData("in-jvm-workers", inJvm.workers().size()));
+        boolean linked = SocketIOHealth.linked(membership);
+        HealthCheckResponseBuilder response = SocketIOHealth.response(stopped == 0 && linked, servers, membership);
         if (stopped > 0) {
             response.withData("reason", all.size() == 1 ? "the Engine.IO server stopped"
                     : "the Engine.IO server of " + stopped + " of " + all.size() + " in-JVM workers stopped");
         } else if (!linked) {
-            response.withData("reason", "the link to the cluster's primary is lost");
+            response.withData("reason", SocketIOHealth.LINK_LOST);
         }
         return response.build();
     }

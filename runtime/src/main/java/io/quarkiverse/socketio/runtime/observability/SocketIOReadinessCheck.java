@@ -9,7 +9,6 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.quarkiverse.socketio.runtime.cluster.ClusterLink;
 import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
 import io.quarkiverse.socketio.runtime.cluster.LocalServers;
 import io.quarkiverse.socketio.runtime.protocol.ControlMessage;
@@ -35,17 +34,14 @@ public class SocketIOReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        boolean linked = membership.link().map(ClusterLink::isOpen).orElse(true);
+        boolean linked = SocketIOHealth.linked(membership);
         Optional<ControlMessage.ClusterReadiness> cluster = membership.clusterReadiness();
         boolean clusterReady = cluster.map(ControlMessage.ClusterReadiness::complete).orElse(true);
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("Socket.IO").status(linked && clusterReady)
-                .withData("sockets", servers.localSocketCount())
-                .withData("worker", membership.workerIndex());
+        HealthCheckResponseBuilder response = SocketIOHealth.response(linked && clusterReady, servers, membership);
         cluster.ifPresent(readiness -> response.withData("workers-ready", readiness.ready())
                 .withData("workers-desired", readiness.desired()));
-        servers.inJvmCluster().ifPresent(inJvm -> response.withData("in-jvm-workers", inJvm.workers().size()));
         if (!linked) {
-            response.withData("reason", "the link to the cluster's primary is lost");
+            response.withData("reason", SocketIOHealth.LINK_LOST);
         } else if (!clusterReady) {
             response.withData("reason", "not every desired worker serves (starting, draining or in a crash loop)");
         }
