@@ -1,5 +1,6 @@
 package io.quarkiverse.socketio.runtime.adapter;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -199,7 +200,7 @@ public class ClusterAdapter extends InMemoryAdapter {
         SessionState session;
         try {
             session = SessionState.fromJson(cluster.mapper(), restored.state());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.warnf("A session kept by the primary cannot be read: %s", e.getMessage());
             return null;
         }

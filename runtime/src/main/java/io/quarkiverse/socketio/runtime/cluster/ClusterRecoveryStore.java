@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.socketio.runtime.protocol.ClusterFrame;
+import io.quarkiverse.socketio.runtime.protocol.ClusterProtocolException;
 import io.quarkiverse.socketio.runtime.protocol.RecoveryMessage;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
@@ -56,8 +57,7 @@ final class ClusterRecoveryStore {
                 deliver.accept(restoredFrame(restore, restored, node));
             }
         } else {
-            throw new io.quarkiverse.socketio.runtime.protocol.ClusterProtocolException(
-                    "Worker node " + node + " sent a recovery message only the primary sends");
+            throw new ClusterProtocolException("Worker node " + node + " sent a recovery message only the primary sends");
         }
     }
 

@@ -838,10 +838,8 @@ public final class StickyRouter {
             if (ended) {
                 return;
             }
-            ended = true;
             LOG.debugf("Router: WebSocket upgrade through worker %d failed: %s", worker.index, why);
-            back.close();
-            notOpened(worker, kind, session);
+            notSwitched();
             simple(req, 502, null, null);
         }
 
@@ -871,13 +869,18 @@ public final class StickyRouter {
                 }
                 return;
             }
-            ended = true;
-            back.close();
-            notOpened(worker, kind, session);
+            notSwitched();
             if (kind == Kind.SESSION && isUnknownSid(refusal.status(), body)) {
                 forget(sid, session);
             }
             refuse(req, refusal, body);
+        }
+
+        /** The WebSocket does not open: the connection to the worker closes, and what routing counted is given back. */
+        private void notSwitched() {
+            ended = true;
+            back.close();
+            notOpened(worker, kind, session);
         }
 
         /** The worker accepted: the client gets the same 101, then both connections are joined. */
@@ -891,9 +894,7 @@ public final class StickyRouter {
             req.toNetSocket().onComplete(far -> {
                 if (far.failed()) {
                     LOG.debugf("Router: client WebSocket upgrade failed: %s", far.cause().toString());
-                    ended = true;
-                    back.close();
-                    notOpened(worker, kind, session);
+                    notSwitched();
                     return;
                 }
                 front = far.result();
