@@ -1,7 +1,6 @@
 package io.quarkiverse.socketio.runtime.engine;
 
 import java.util.Collection;
-
 import java.util.Map;
 
 import io.netty.channel.ChannelHandler;
