@@ -2,24 +2,28 @@ package io.quarkiverse.socketio.deployment;
 
 import jakarta.inject.Singleton;
 
-import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
-import io.quarkiverse.socketio.runtime.cluster.ClusterRecorder;
-import io.quarkiverse.socketio.runtime.cluster.HandoffReceiver;
-import io.quarkiverse.socketio.runtime.cluster.WorkerConfigBuilder;
-import io.quarkiverse.socketio.runtime.cluster.WorkerReporter;
+import io.quarkiverse.socketio.runtime.ClusterMembership;
+import io.quarkiverse.socketio.runtime.ProcessRoleRecorder;
+import io.quarkiverse.socketio.runtime.cluster.worker.WorkerConfigBuilder;
+import io.quarkiverse.socketio.runtime.WorkerReporter;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
+import io.quarkus.deployment.IsNormal;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.LaunchModeBuildItem;
 import io.quarkus.deployment.builditem.RawCommandLineArgumentsBuildItem;
+import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigBuilderBuildItem;
 import io.quarkus.runtime.RuntimeValue;
 
 /** The cluster: the process's role, decided first at runtime init, and what a worker needs. */
 class ClusterProcessor {
+
+    /** Two workers: the fewest that show what crosses between workers (broadcasts, fetchSockets, acks). */
+    static final String DEV_WORKERS = "2";
 
     /**
      * Decides the role: a worker joins its primary; a primary runs the cluster and never lets the startup go on; a
@@ -27,7 +31,7 @@ class ClusterProcessor {
      */
     @BuildStep
     @Record(ExecutionTime.RUNTIME_INIT)
-    ClusterRoleBuildItem clusterRole(ClusterRecorder recorder, LaunchModeBuildItem launchMode,
+    ClusterRoleBuildItem clusterRole(ProcessRoleRecorder recorder, LaunchModeBuildItem launchMode,
             RawCommandLineArgumentsBuildItem commandLine, BuildProducer<SyntheticBeanBuildItem> beans) {
         RuntimeValue<ClusterMembership> membership = recorder.startRole(launchMode.getLaunchMode(), commandLine);
         beans.produce(SyntheticBeanBuildItem.configure(ClusterMembership.class)
@@ -37,6 +41,16 @@ class ClusterProcessor {
                 .supplier(recorder.membership(membership))
                 .done());
         return new ClusterRoleBuildItem();
+    }
+
+    /**
+     * Dev and test mode run the in-JVM cluster of {@value #DEV_WORKERS} workers unless
+     * {@code quarkus.socketio.cluster.workers} says otherwise: a default of the build, so it holds with Dev Services
+     * off too. The packaged application keeps the configured default, 0.
+     */
+    @BuildStep(onlyIfNot = IsNormal.class)
+    RunTimeConfigurationDefaultBuildItem devClusterWorkers() {
+        return new RunTimeConfigurationDefaultBuildItem("quarkus.socketio.cluster.workers", DEV_WORKERS);
     }
 
     /** A worker serves HTTP on the loopback port its primary chose, whatever else the configuration says. */
@@ -49,11 +63,5 @@ class ClusterProcessor {
     @BuildStep
     AdditionalBeanBuildItem workerReporter() {
         return AdditionalBeanBuildItem.unremovableOf(WorkerReporter.class);
-    }
-
-    /** Takes the client connections the primary hands to a worker. */
-    @BuildStep
-    AdditionalBeanBuildItem handoffReceiver() {
-        return AdditionalBeanBuildItem.unremovableOf(HandoffReceiver.class);
     }
 }

@@ -1,8 +1,8 @@
 package io.quarkiverse.socketio.deployment;
 
-import io.quarkiverse.socketio.runtime.cluster.LocalServers;
+import io.quarkiverse.socketio.runtime.SocketIOServers;
 import io.quarkiverse.socketio.runtime.engine.EngineHttpServerOptionsCustomizer;
-import io.quarkiverse.socketio.runtime.server.EngineRouteRecorder;
+import io.quarkiverse.socketio.runtime.EngineRouteRecorder;
 
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeansRuntimeInitBuildItem;
@@ -25,7 +25,7 @@ class SocketIOProcessor {
     /** The servers of this JVM, which produce the {@code SocketIOServer} bean. */
     @BuildStep
     AdditionalBeanBuildItem serverBean() {
-        return AdditionalBeanBuildItem.unremovableOf(LocalServers.class);
+        return AdditionalBeanBuildItem.unremovableOf(SocketIOServers.class);
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.quarkiverse.socketio.deployment.devui;
 
-import io.quarkiverse.socketio.runtime.devui.SocketIOJsonRpcService;
+import io.quarkiverse.socketio.runtime.dev.SocketIOJsonRpcService;
 import io.quarkus.deployment.IsLocalDevelopment;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.devui.spi.JsonRPCProvidersBuildItem;

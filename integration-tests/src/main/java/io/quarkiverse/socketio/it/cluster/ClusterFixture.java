@@ -23,9 +23,9 @@ import io.quarkiverse.socketio.SocketIOEvent;
 import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOServer;
 import io.quarkiverse.socketio.SocketIOSocket;
-import io.quarkiverse.socketio.runtime.cluster.ClusterLink;
-import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
-import io.quarkiverse.socketio.runtime.cluster.LocalServers;
+import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
+import io.quarkiverse.socketio.runtime.ClusterMembership;
+import io.quarkiverse.socketio.runtime.SocketIOServers;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -103,7 +103,7 @@ public class ClusterFixture {
     ClusterMembership membership;
 
     @Inject
-    LocalServers servers;
+    SocketIOServers servers;
 
     void init(@Observes StartupEvent event) {
         int worker = membership.workerIndex();

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.quarkiverse.socketio.runtime.cluster.ClusterControl;
+import io.quarkiverse.socketio.runtime.cluster.primary.ClusterControl;
 
 /**
  * The primary as a control plane, on the packaged application run as real processes: the operator commands through

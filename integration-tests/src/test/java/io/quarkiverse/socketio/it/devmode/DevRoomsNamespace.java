@@ -7,7 +7,7 @@ import io.quarkiverse.socketio.OnEvent;
 import io.quarkiverse.socketio.SocketIO;
 import io.quarkiverse.socketio.SocketIOServer;
 import io.quarkiverse.socketio.SocketIOSocket;
-import io.quarkiverse.socketio.runtime.cluster.LocalServers;
+import io.quarkiverse.socketio.runtime.SocketIOServers;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -20,7 +20,7 @@ import io.smallrye.mutiny.Uni;
 public class DevRoomsNamespace {
 
     @Inject
-    LocalServers servers;
+    SocketIOServers servers;
 
     @Inject
     SocketIOServer io;

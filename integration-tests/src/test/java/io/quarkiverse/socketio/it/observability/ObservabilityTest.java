@@ -29,8 +29,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkiverse.socketio.it.support.HealthAndMetrics;
 import io.quarkiverse.socketio.it.support.JavaClients;
 import io.quarkiverse.socketio.it.support.JavaClients.ClientTransport;
-import io.quarkiverse.socketio.runtime.cluster.InJvmCluster;
-import io.quarkiverse.socketio.runtime.cluster.LocalServers;
+import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmCluster;
+import io.quarkiverse.socketio.runtime.SocketIOServers;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -64,7 +64,7 @@ class ObservabilityTest {
     URI live;
 
     @Inject
-    LocalServers servers;
+    SocketIOServers servers;
 
     private final List<Socket> clients = new ArrayList<>();
 

@@ -19,6 +19,10 @@ public interface AdapterFactory {
         return false;
     }
 
+    /** Tells {@code observer} of each message the adapters receive from other servers. */
+    default void observe(AdapterObserver observer) {
+    }
+
     /** Closes what the adapters share (a cluster link's listener, timers); the server calls it when it stops. */
     default void close() {
     }

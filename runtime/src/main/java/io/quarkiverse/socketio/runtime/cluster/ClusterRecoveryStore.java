@@ -6,9 +6,9 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
-import io.quarkiverse.socketio.runtime.protocol.ClusterFrame;
-import io.quarkiverse.socketio.runtime.protocol.ClusterProtocolException;
-import io.quarkiverse.socketio.runtime.protocol.RecoveryMessage;
+import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
+import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
+import io.quarkiverse.socketio.runtime.cluster.wire.RecoveryMessage;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
 
@@ -21,13 +21,13 @@ import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
  * every client sees the order of the log. Both session states and broadcasts are bytes the workers wrote: the primary
  * never decodes a Socket.IO packet.
  */
-final class ClusterRecoveryStore {
+public final class ClusterRecoveryStore {
 
     private static final Logger LOG = Logger.getLogger(ClusterRecoveryStore.class);
 
     private final RecoveryStore<byte[], byte[]> store;
 
-    ClusterRecoveryStore(RecoveryOptions options) {
+    public ClusterRecoveryStore(RecoveryOptions options) {
         this.store = new RecoveryStore<>(options);
     }
 
@@ -35,7 +35,7 @@ final class ClusterRecoveryStore {
      * A recovery frame from a worker; runs on that worker's reader thread. {@code deliver} sends a frame of the store
      * to the node its header names (every ready worker for {@code ALL}), in the order of the calls.
      */
-    void onFrame(int node, byte[] frame, Consumer<byte[]> deliver) {
+    public void onFrame(int node, byte[] frame, Consumer<byte[]> deliver) {
         RecoveryMessage message = RecoveryMessage.decode(frame);
         if (message instanceof RecoveryMessage.Sequence sequence) {
             // numbered and sent while the store is held: every worker gets the broadcasts in offset order, and a
@@ -81,15 +81,15 @@ final class ClusterRecoveryStore {
     }
 
     /** A worker is gone: its connected sessions count as disconnected from now. */
-    void nodeGone(int node) {
+    public void nodeGone(int node) {
         store.nodeGone(node);
     }
 
-    void sweep() {
+    public void sweep() {
         store.sweep();
     }
 
-    RecoveryStore.Stats stats() {
+    public RecoveryStore.Stats stats() {
         return store.stats();
     }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import io.quarkiverse.socketio.runtime.protocol.ClusterFrame;
+import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
 
 /**
  * Cluster frames over one stream connection (the Unix domain socket between the primary and a worker). A reader
@@ -18,7 +18,7 @@ import io.quarkiverse.socketio.runtime.protocol.ClusterFrame;
  * writer thread drains a queue, so that callers (event loops among them) never block on the socket. A stream that
  * loses its framing, reaches its end, or fails is closed, and the close handler is told once, after the last frame.
  */
-final class FrameChannel {
+public final class FrameChannel {
 
     /** What may wait in the write queue before the peer is considered stuck and the channel is closed. */
     static final long MAX_QUEUED_BYTES = 256L * 1024 * 1024;
@@ -32,7 +32,7 @@ final class FrameChannel {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Consumer<Throwable> closeHandler;
 
-    FrameChannel(SocketChannel channel, String name) {
+    public FrameChannel(SocketChannel channel, String name) {
         this.channel = channel;
         this.name = name;
     }
@@ -44,7 +44,7 @@ final class FrameChannel {
      * @param closeHandler told once when the channel closes: {@code null} for an orderly close (ours or the peer's
      *        end of stream), else the cause
      */
-    void start(Consumer<byte[]> frameHandler, Consumer<Throwable> closeHandler) {
+    public void start(Consumer<byte[]> frameHandler, Consumer<Throwable> closeHandler) {
         this.closeHandler = closeHandler;
         Thread reader = new Thread(() -> read(frameHandler), name + "-reader");
         reader.setDaemon(true);
@@ -55,7 +55,7 @@ final class FrameChannel {
     }
 
     /** Queues a whole frame; {@code false} when the channel is closed (the frame is dropped). */
-    boolean write(byte[] frame) {
+    public boolean write(byte[] frame) {
         if (closed.get()) {
             return false;
         }
@@ -68,16 +68,16 @@ final class FrameChannel {
         return true;
     }
 
-    boolean isOpen() {
+    public boolean isOpen() {
         return !closed.get();
     }
 
     /** Closes the connection; what is still queued is dropped. */
-    void close() {
+    public void close() {
         close(null);
     }
 
-    void close(Throwable cause) {
+    public void close(Throwable cause) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }

@@ -1,8 +1,10 @@
 package io.quarkiverse.socketio.runtime.cluster;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.FileDescriptor;
 import io.vertx.core.Vertx;
 
 /**
@@ -22,21 +24,30 @@ import io.vertx.core.Vertx;
  * It needs Linux's native transport (epoll) in both processes: the JDK cannot pass file descriptors. Without it, or
  * with {@code quarkus.socketio.cluster.socket-handoff=false}, the primary pipes the WebSocket's bytes as before.
  */
-final class SocketHandoff {
+public final class SocketHandoff {
 
     /** The largest upgrade request the primary hands off; larger heads are piped. */
-    static final int MAX_HEAD = 16 * 1024;
+    public static final int MAX_HEAD = 16 * 1024;
 
     private SocketHandoff() {
     }
 
     /** Whether this process can pass or receive sockets: Linux's native transport is there and Vert.x runs on it. */
-    static boolean available(Vertx vertx) {
+    public static boolean available(Vertx vertx) {
         return Epoll.isAvailable() && vertx.isNativeTransportEnabled();
     }
 
     /** Where the worker of this node takes connections, in the directory of the cluster's IPC socket. */
-    static Path socketPath(Path ipcSocket, int node) {
+    public static Path socketPath(Path ipcSocket, int node) {
         return ipcSocket.resolveSibling("handoff-" + node + ".sock");
+    }
+
+    /** Closes a file descriptor of a handoff, which may be closed already. */
+    public static void closeQuietly(FileDescriptor fd) {
+        try {
+            fd.close();
+        } catch (IOException e) {
+            // closed already
+        }
     }
 }

@@ -2,12 +2,15 @@ package io.quarkiverse.socketio.runtime.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import io.quarkus.runtime.annotations.ConfigPhase;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 /**
@@ -45,11 +48,12 @@ public interface SocketIOConfig {
     Duration upgradeTimeout();
 
     /**
-     * The largest message the server accepts, in bytes: an HTTP long-polling request body, or one WebSocket message.
-     * A larger one closes the session (polling answers {@code 413}).
+     * The largest message the server accepts: an HTTP long-polling request body, or one WebSocket message. A larger
+     * one closes the session (polling answers {@code 413}). In bytes, or with a unit ({@code 1M}, {@code 512K}); at
+     * most 2 GiB. Node's {@code maxHttpBufferSize}, 1,000,000 bytes by default.
      */
     @WithDefault("1000000")
-    int maxHttpBufferSize();
+    MemorySize maxHttpBufferSize();
 
     /**
      * How long a client may stay connected at the Engine.IO level without joining any namespace; then its session is
@@ -59,10 +63,24 @@ public interface SocketIOConfig {
     Duration connectTimeout();
 
     /**
-     * The transports clients may use, from {@code polling} and {@code websocket}.
+     * The transports clients may use: {@code polling} (HTTP long-polling) and {@code websocket}. A client asking for
+     * another one gets {@code 400} (Engine.IO code 0, "Transport unknown").
      */
     @WithDefault("polling,websocket")
-    List<String> transports();
+    Set<Transport> transports();
+
+    /** The Engine.IO transports. */
+    enum Transport {
+        /** HTTP long-polling. */
+        POLLING,
+        /** WebSocket. */
+        WEBSOCKET;
+
+        /** The name in the {@code transport} query parameter. */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /**
      * Whether a client that opened its session over polling may upgrade it to WebSocket.
@@ -155,16 +173,18 @@ public interface SocketIOConfig {
 
     interface Cluster {
         /**
-         * How many worker processes serve the application: {@code 0} (one process, no cluster), a number, or
-         * {@code max} (one per available processor). Above 0, the launched process becomes the primary: it runs none
-         * of the application's code, binds the public HTTP port, launches the workers with the same command line,
-         * routes each request to the worker that owns its Engine.IO session, relays the cluster adapter messages
-         * between the workers, and restarts the workers that exit. This applies to the packaged application (JVM jar or
-         * native binary). In dev and test mode the workers run inside the JVM instead, as isolated servers joined by
-         * an in-JVM relay; when this property is not set there, Dev Services sets it to {@code 2}. Unset in the
-         * packaged application means {@code 0}.
+         * How many worker processes serve the application: {@code 0} (one process, no cluster), a number up to 1024,
+         * or {@code max} (one per processor available to the process when it starts). Above 0, the launched process
+         * becomes the primary: it runs none of the application's code, binds the public HTTP port, launches the
+         * workers with the same command line, routes each request to the worker that owns its Engine.IO session,
+         * relays the cluster adapter messages between the workers, and restarts the workers that exit. This applies to
+         * the packaged application (JVM jar or native binary). In dev and test mode the workers run inside the JVM
+         * instead, as isolated servers joined by an in-JVM relay, and the default there is {@code 2} (the fewest that
+         * show what crosses between workers), whatever the Dev Services switch says.
          */
-        Optional<String> workers();
+        @WithDefault("0")
+        @WithConverter(WorkerCountConverter.class)
+        int workers();
 
         /**
          * How long a request to the other workers ({@code fetchSockets}, {@code serverSideEmitWithAck}) waits for their
@@ -179,7 +199,7 @@ public interface SocketIOConfig {
          * requests in flight, counted when the primary sends them), {@code round-robin} or {@code random}.
          */
         @WithDefault("least-connection")
-        String routing();
+        Routing routing();
 
         /**
          * How long a worker may take from its launch until it serves HTTP. A worker that is not ready in time is
@@ -232,6 +252,19 @@ public interface SocketIOConfig {
          */
         @WithDefault("true")
         boolean socketHandoff();
+    }
+
+    /** How the primary chooses the worker of a request that carries no Engine.IO session. */
+    enum Routing {
+        /**
+         * The worker with the fewest handshakes in flight + sessions the primary knows of + plain requests in flight;
+         * a handshake counts the moment the primary sends it. Ties go round-robin.
+         */
+        LEAST_CONNECTION,
+        /** Each worker in turn. */
+        ROUND_ROBIN,
+        /** A worker at random. */
+        RANDOM
     }
 
     interface CrashLoop {

@@ -33,7 +33,7 @@ public class EngineHttpServerOptionsCustomizer implements HttpServerOptionsCusto
     private final boolean frameSizeConfigured;
 
     public EngineHttpServerOptionsCustomizer(SocketIOConfig config) {
-        this.maxHttpBufferSize = config.maxHttpBufferSize();
+        this.maxHttpBufferSize = EngineOptions.maxBytes(config);
         Optional<Integer> configured = ConfigProvider.getConfig().getOptionalValue(FRAME_SIZE_PROPERTY, Integer.class);
         this.frameSizeConfigured = configured.isPresent();
     }

@@ -64,7 +64,23 @@ public record EngineOptions(Duration pingInterval, Duration pingTimeout, Duratio
         Cors cors = new Cors(c.origins().orElse(List.of()), c.credentials(), c.allowedHeaders().orElse(List.of()),
                 c.maxAge().orElse(null));
         return new EngineOptions(config.pingInterval(), config.pingTimeout(), config.upgradeTimeout(),
-                config.maxHttpBufferSize(), new LinkedHashSet<>(config.transports()), config.allowUpgrades(), cors);
+                maxBytes(config), transportNames(config), config.allowUpgrades(), cors);
+    }
+
+    /** {@code max-http-buffer-size} in bytes: at most 2 GiB, a message being one array. */
+    public static int maxBytes(SocketIOConfig config) {
+        long bytes = config.maxHttpBufferSize().asLongValue();
+        if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("quarkus.socketio.max-http-buffer-size must be 1 byte to 2 GiB: "
+                    + bytes);
+        }
+        return (int) bytes;
+    }
+
+    private static Set<String> transportNames(SocketIOConfig config) {
+        Set<String> names = new LinkedHashSet<>();
+        config.transports().forEach(t -> names.add(t.wireName()));
+        return names;
     }
 
     /** A copy with other ping settings. */

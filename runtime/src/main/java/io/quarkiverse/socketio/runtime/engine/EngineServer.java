@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 import io.smallrye.common.vertx.VertxContext;
-import io.quarkiverse.socketio.runtime.RandomIds;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

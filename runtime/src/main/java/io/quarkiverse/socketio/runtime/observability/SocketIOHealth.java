@@ -3,9 +3,9 @@ package io.quarkiverse.socketio.runtime.observability;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
-import io.quarkiverse.socketio.runtime.cluster.ClusterLink;
-import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
-import io.quarkiverse.socketio.runtime.cluster.LocalServers;
+import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
+import io.quarkiverse.socketio.runtime.ClusterMembership;
+import io.quarkiverse.socketio.runtime.SocketIOServers;
 
 /** What the Socket.IO liveness and readiness checks share: their name, the data of every answer, the worker's link. */
 final class SocketIOHealth {
@@ -22,7 +22,7 @@ final class SocketIOHealth {
     }
 
     /** The answer "Socket.IO" with {@code up}, the sockets this process serves and its place in the cluster. */
-    static HealthCheckResponseBuilder response(boolean up, LocalServers servers, ClusterMembership membership) {
+    static HealthCheckResponseBuilder response(boolean up, SocketIOServers servers, ClusterMembership membership) {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("Socket.IO").status(up)
                 .withData("sockets", servers.localSocketCount())
                 .withData("worker", membership.workerIndex());

@@ -9,8 +9,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 
-import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
-import io.quarkiverse.socketio.runtime.cluster.LocalServers;
+import io.quarkiverse.socketio.runtime.ClusterMembership;
+import io.quarkiverse.socketio.runtime.SocketIOServers;
 import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
 
 /**
@@ -24,10 +24,10 @@ import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
 @Singleton
 public class SocketIOLivenessCheck implements HealthCheck {
 
-    private final LocalServers servers;
+    private final SocketIOServers servers;
     private final ClusterMembership membership;
 
-    SocketIOLivenessCheck(LocalServers servers, ClusterMembership membership) {
+    SocketIOLivenessCheck(SocketIOServers servers, ClusterMembership membership) {
         this.servers = servers;
         this.membership = membership;
     }

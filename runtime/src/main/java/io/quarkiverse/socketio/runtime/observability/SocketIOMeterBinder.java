@@ -21,11 +21,11 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOSocket;
-import io.quarkiverse.socketio.runtime.adapter.ClusterAdapterFactory;
-import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
-import io.quarkiverse.socketio.runtime.cluster.InJvmCluster;
-import io.quarkiverse.socketio.runtime.cluster.LocalServers;
-import io.quarkiverse.socketio.runtime.protocol.ControlMessage;
+import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterAdapterFactory;
+import io.quarkiverse.socketio.runtime.ClusterMembership;
+import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmCluster;
+import io.quarkiverse.socketio.runtime.SocketIOServers;
+import io.quarkiverse.socketio.runtime.cluster.wire.ControlMessage;
 import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
 
 /**
@@ -54,10 +54,10 @@ import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
 @Singleton
 public class SocketIOMeterBinder implements MeterBinder {
 
-    private final LocalServers servers;
+    private final SocketIOServers servers;
     private final ClusterMembership membership;
 
-    SocketIOMeterBinder(LocalServers servers, ClusterMembership membership) {
+    SocketIOMeterBinder(SocketIOServers servers, ClusterMembership membership) {
         this.servers = servers;
         this.membership = membership;
     }

@@ -9,9 +9,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.quarkiverse.socketio.runtime.cluster.ClusterMembership;
-import io.quarkiverse.socketio.runtime.cluster.LocalServers;
-import io.quarkiverse.socketio.runtime.protocol.ControlMessage;
+import io.quarkiverse.socketio.runtime.ClusterMembership;
+import io.quarkiverse.socketio.runtime.SocketIOServers;
+import io.quarkiverse.socketio.runtime.cluster.wire.ControlMessage;
 
 /**
  * The readiness of this process's Socket.IO server, when the application has SmallRye Health (registered by the
@@ -24,10 +24,10 @@ import io.quarkiverse.socketio.runtime.protocol.ControlMessage;
 @Singleton
 public class SocketIOReadinessCheck implements HealthCheck {
 
-    private final LocalServers servers;
+    private final SocketIOServers servers;
     private final ClusterMembership membership;
 
-    SocketIOReadinessCheck(LocalServers servers, ClusterMembership membership) {
+    SocketIOReadinessCheck(SocketIOServers servers, ClusterMembership membership) {
         this.servers = servers;
         this.membership = membership;
     }

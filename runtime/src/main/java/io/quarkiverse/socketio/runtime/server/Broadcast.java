@@ -15,7 +15,7 @@ import io.quarkiverse.socketio.BroadcastOperator;
 import io.quarkiverse.socketio.RemoteSocket;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions.Flags;
-import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
+import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -1,5 +1,6 @@
 package io.quarkiverse.socketio.runtime.server;
 
+import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -18,10 +19,10 @@ import io.quarkiverse.socketio.Handshake;
 import io.quarkiverse.socketio.runtime.engine.EngineHandshake;
 import io.quarkiverse.socketio.runtime.engine.EngineSession;
 import io.quarkiverse.socketio.runtime.engine.EngineSessionHandler;
-import io.quarkiverse.socketio.runtime.protocol.PacketType;
-import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
-import io.quarkiverse.socketio.runtime.protocol.SocketIOPacketDecoder;
-import io.quarkiverse.socketio.runtime.protocol.SocketIOProtocolException;
+import io.quarkiverse.socketio.runtime.parser.PacketType;
+import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
+import io.quarkiverse.socketio.runtime.parser.SocketIOPacketDecoder;
+import io.quarkiverse.socketio.runtime.parser.SocketIOProtocolException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 

@@ -39,7 +39,7 @@ final class NamespaceGroup extends HandlerRegistry {
     }
 
     @Override
-    BroadcastOperator all() {
+    public BroadcastOperator all() {
         return all;
     }
 

@@ -1,5 +1,6 @@
 package io.quarkiverse.socketio.runtime.server;
 
+import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -26,7 +27,7 @@ import io.quarkiverse.socketio.runtime.adapter.Adapter;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalBroadcast;
-import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
+import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.recovery.Offsets;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
@@ -64,7 +65,7 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
     }
 
     @Override
-    BroadcastOperator all() {
+    public BroadcastOperator all() {
         return all;
     }
 

@@ -12,10 +12,10 @@ import io.smallrye.mutiny.Uni;
 /**
  * The broadcast operators of a namespace-like object, all applied to the selection of all its sockets.
  */
-abstract class SelectionDelegate implements BroadcastOperator {
+public abstract class SelectionDelegate implements BroadcastOperator {
 
     /** Every socket of this namespace (or group of namespaces). */
-    abstract BroadcastOperator all();
+    public abstract BroadcastOperator all();
 
     @Override
     public BroadcastOperator to(String... rooms) {

@@ -2,12 +2,13 @@ package io.quarkiverse.socketio.runtime.server;
 
 import io.quarkiverse.socketio.DisconnectReason;
 import io.quarkiverse.socketio.SocketIOSocket;
+import io.quarkiverse.socketio.runtime.adapter.AdapterObserver;
 
 /**
  * Told what happens on a server, for the Dev UI's live event log. Calls come from the sockets' event loops and must
  * return at once. Payloads are never passed, only event names and sizes.
  */
-public interface ServerObserver {
+public interface ServerObserver extends AdapterObserver {
 
     /** Observes nothing (the server's default, so that production pays a field read per event and no more). */
     ServerObserver NONE = new ServerObserver() {
@@ -34,9 +35,5 @@ public interface ServerObserver {
      * rooms); {@code size} is the length of its arguments as JSON text.
      */
     default void emitted(String namespace, String target, String event, int size) {
-    }
-
-    /** A cluster adapter message from another worker. */
-    default void clusterMessage(int fromNode, String type, String namespace) {
     }
 }

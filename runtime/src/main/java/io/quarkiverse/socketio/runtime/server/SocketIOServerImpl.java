@@ -1,5 +1,6 @@
 package io.quarkiverse.socketio.runtime.server;
 
+import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,14 +21,13 @@ import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOServer;
 import io.quarkiverse.socketio.SocketIOSocket;
 import io.quarkiverse.socketio.runtime.adapter.AdapterFactory;
-import io.quarkiverse.socketio.runtime.adapter.ClusterAdapterFactory;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalBroadcast;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.engine.EngineOptions;
 import io.quarkiverse.socketio.runtime.engine.EngineServer;
-import io.quarkiverse.socketio.runtime.protocol.SocketIOPacket;
-import io.quarkiverse.socketio.runtime.protocol.SocketIOPacketDecoder;
-import io.quarkiverse.socketio.runtime.protocol.SocketIOPacketEncoder;
+import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
+import io.quarkiverse.socketio.runtime.parser.SocketIOPacketDecoder;
+import io.quarkiverse.socketio.runtime.parser.SocketIOPacketEncoder;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
 import io.quarkiverse.socketio.runtime.recovery.SessionState;
@@ -149,9 +149,7 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
     /** Tells {@code observer} what happens on this server from now on ({@link ServerObserver#NONE} to stop). */
     public void observe(ServerObserver observer) {
         this.observer = observer;
-        if (adapterFactory instanceof ClusterAdapterFactory cluster) {
-            cluster.observe(observer);
-        }
+        adapterFactory.observe(observer);
     }
 
     ServerObserver observer() {
@@ -311,7 +309,7 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
     }
 
     @Override
-    BroadcastOperator all() {
+    public BroadcastOperator all() {
         return main.all();
     }
 

@@ -7,9 +7,9 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkiverse.socketio.SocketIOServer;
-import io.quarkiverse.socketio.runtime.adapter.ClusterAdapterFactory;
-import io.quarkiverse.socketio.runtime.cluster.ClusterLink;
-import io.quarkiverse.socketio.runtime.cluster.InJvmRelay;
+import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterAdapterFactory;
+import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
+import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmRelay;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.MemorySize;
