@@ -4,8 +4,8 @@ import jakarta.inject.Singleton;
 
 import io.quarkiverse.socketio.runtime.ClusterMembership;
 import io.quarkiverse.socketio.runtime.ProcessRoleRecorder;
-import io.quarkiverse.socketio.runtime.cluster.worker.WorkerConfigBuilder;
 import io.quarkiverse.socketio.runtime.WorkerReporter;
+import io.quarkiverse.socketio.runtime.cluster.worker.WorkerConfigBuilder;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
 import io.quarkus.deployment.IsNormal;
@@ -15,8 +15,8 @@ import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.LaunchModeBuildItem;
 import io.quarkus.deployment.builditem.RawCommandLineArgumentsBuildItem;
-import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigBuilderBuildItem;
+import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.runtime.RuntimeValue;
 
 /** The cluster: the process's role, decided first at runtime init, and what a worker needs. */
@@ -27,7 +27,8 @@ class ClusterProcessor {
 
     /**
      * Decides the role: a worker joins its primary; a primary runs the cluster and never lets the startup go on; a
-     * command ({@code socketio status}, ...) talks to the running primary and exits; a process on its own goes on. The membership is a bean, for the server's adapters.
+     * command ({@code socketio status}, ...) talks to the running primary and exits; a process on its own goes on. The
+     * membership is a bean, for the server's adapters.
      */
     @BuildStep
     @Record(ExecutionTime.RUNTIME_INIT)

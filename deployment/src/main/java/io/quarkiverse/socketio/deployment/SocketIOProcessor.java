@@ -1,9 +1,8 @@
 package io.quarkiverse.socketio.deployment;
 
+import io.quarkiverse.socketio.runtime.EngineRouteRecorder;
 import io.quarkiverse.socketio.runtime.SocketIOServers;
 import io.quarkiverse.socketio.runtime.engine.EngineHttpServerOptionsCustomizer;
-import io.quarkiverse.socketio.runtime.EngineRouteRecorder;
-
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeansRuntimeInitBuildItem;
 import io.quarkus.deployment.annotations.BuildStep;

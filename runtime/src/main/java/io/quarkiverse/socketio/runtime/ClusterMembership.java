@@ -1,7 +1,5 @@
 package io.quarkiverse.socketio.runtime;
 
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
-import io.quarkiverse.socketio.runtime.cluster.worker.WorkerLink;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -10,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkiverse.socketio.runtime.adapter.AdapterFactory;
 import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterAdapterFactory;
+import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
 import io.quarkiverse.socketio.runtime.cluster.wire.ControlMessage;
+import io.quarkiverse.socketio.runtime.cluster.worker.WorkerLink;
 import io.vertx.core.Vertx;
 
 /**

@@ -1,9 +1,9 @@
 package io.quarkiverse.socketio.runtime;
 
-import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
 import java.util.function.Function;
 
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
+import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
 import io.quarkus.arc.Arc;
 import io.quarkus.runtime.RuntimeValue;
 import io.quarkus.runtime.annotations.Recorder;

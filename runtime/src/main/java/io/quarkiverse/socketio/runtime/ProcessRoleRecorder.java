@@ -1,10 +1,5 @@
 package io.quarkiverse.socketio.runtime;
 
-import io.quarkiverse.socketio.runtime.cluster.WorkerEnvironment;
-import io.quarkiverse.socketio.runtime.cluster.OperatorCommand;
-import io.quarkiverse.socketio.runtime.cluster.primary.ClusterControl;
-import io.quarkiverse.socketio.runtime.cluster.primary.ClusterPrimary;
-import io.quarkiverse.socketio.runtime.cluster.worker.WorkerLink;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +7,11 @@ import java.util.function.Supplier;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import io.quarkiverse.socketio.runtime.cluster.OperatorCommand;
+import io.quarkiverse.socketio.runtime.cluster.WorkerEnvironment;
+import io.quarkiverse.socketio.runtime.cluster.primary.ClusterControl;
+import io.quarkiverse.socketio.runtime.cluster.primary.ClusterPrimary;
+import io.quarkiverse.socketio.runtime.cluster.worker.WorkerLink;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
@@ -24,7 +24,8 @@ import io.vertx.core.metrics.MetricsOptions;
 /**
  * Decides, early in the application's startup (before the HTTP router is built and before any application bean
  * starts), what this process is: a worker (its environment says so), the primary of a cluster (workers configured),
- * a dev or test mode process that runs the workers inside its JVM, or a process on its own. The primary never returns from here: the rest of the startup, the application's code,
+ * a dev or test mode process that runs the workers inside its JVM, or a process on its own. The primary never returns from
+ * here: the rest of the startup, the application's code,
  * runs only in the workers.
  */
 @Recorder

@@ -1,7 +1,5 @@
 package io.quarkiverse.socketio.runtime;
 
-import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmCluster;
-import io.quarkiverse.socketio.runtime.cluster.worker.HandoffReceiver;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
@@ -16,6 +14,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkiverse.socketio.SocketIOServer;
+import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmCluster;
+import io.quarkiverse.socketio.runtime.cluster.worker.HandoffReceiver;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.server.ServerObserver;
 import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;

@@ -1,9 +1,9 @@
 package io.quarkiverse.socketio.runtime;
 
-import io.quarkiverse.socketio.runtime.cluster.worker.HandoffReceiver;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Singleton;
 
+import io.quarkiverse.socketio.runtime.cluster.worker.HandoffReceiver;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Vertx;
 

@@ -1,6 +1,5 @@
 package io.quarkiverse.socketio.it.cluster;
 
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

@@ -29,8 +29,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkiverse.socketio.it.support.HealthAndMetrics;
 import io.quarkiverse.socketio.it.support.JavaClients;
 import io.quarkiverse.socketio.it.support.JavaClients.ClientTransport;
-import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmCluster;
 import io.quarkiverse.socketio.runtime.SocketIOServers;
+import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmCluster;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -84,9 +84,11 @@ class ObservabilityTest {
         assertTrue(fetched[0] instanceof org.json.JSONArray, "fetchSockets answered: " + fetched[0]);
 
         String text = get(metrics);
-        double sockets = sample(text, "socketio_sockets\\{worker=\"1\"\\}") + sample(text, "socketio_sockets\\{worker=\"2\"\\}");
+        double sockets = sample(text, "socketio_sockets\\{worker=\"1\"\\}")
+                + sample(text, "socketio_sockets\\{worker=\"2\"\\}");
         assertEquals(3.0, sockets, "the sockets of both workers\n" + text);
-        assertTrue(sample(text, "socketio_cluster_requests_seconds_count\\{outcome=\"answered\",type=\"FETCH_SOCKETS\",worker=\"[12]\"\\}") >= 1,
+        assertTrue(sample(text,
+                "socketio_cluster_requests_seconds_count\\{outcome=\"answered\",type=\"FETCH_SOCKETS\",worker=\"[12]\"\\}") >= 1,
                 "the fetchSockets request, timed\n" + text);
         assertTrue(text.contains("socketio_rooms{worker=\"1\"}"), text);
         // the fetch went through the in-JVM relay: a request to the other worker and its answer at least

@@ -16,13 +16,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.quarkiverse.socketio.RemoteSocket;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalBroadcast;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalSocket;
+import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import io.quarkiverse.socketio.runtime.parser.PacketType;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.recovery.Offsets;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
 import io.quarkiverse.socketio.runtime.recovery.RestoredSession;
 import io.quarkiverse.socketio.runtime.recovery.SessionState;
-import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import io.smallrye.mutiny.Uni;
 
 /**

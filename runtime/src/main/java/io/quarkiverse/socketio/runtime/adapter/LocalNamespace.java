@@ -6,10 +6,10 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.quarkiverse.socketio.RemoteSocket;
+import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
 import io.quarkiverse.socketio.runtime.recovery.SessionState;
-import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 
 /**
  * What an adapter needs from the namespace it serves: its name, its sockets connected to this process, and its

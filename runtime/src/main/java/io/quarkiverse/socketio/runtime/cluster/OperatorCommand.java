@@ -167,9 +167,11 @@ public sealed interface OperatorCommand {
                 .addOption(OptionSpec.builder("--json").arity("0").description("as JSON").build()));
         root.addSubcommand("reload", command("replaces every worker, one at a time (a rolling reload)"));
         root.addSubcommand("restart", command("replaces one worker").addPositional(PositionalParamSpec.builder()
-                .paramLabel("<worker>").arity("1").required(true).type(int.class).description("the worker's index, from 1").build()));
+                .paramLabel("<worker>").arity("1").required(true).type(int.class).description("the worker's index, from 1")
+                .build()));
         root.addSubcommand("scale", command("changes the number of workers").addPositional(PositionalParamSpec
-                .builder().paramLabel("<count>").arity("1").required(true).type(int.class).description("how many workers").build()));
+                .builder().paramLabel("<count>").arity("1").required(true).type(int.class).description("how many workers")
+                .build()));
         root.addSubcommand("logs", command("the last lines each worker wrote"));
         root.addSubcommand("stop", command("drains the workers, then stops the primary"));
         return new CommandLine(root);

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.quarkus.runtime.annotations.ConfigPhase;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.annotations.ConfigRoot;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;

@@ -34,7 +34,8 @@ import io.vertx.ext.web.RoutingContext;
  * servers may live side by side on different paths; each has its own sessions.
  * <p>
  * Each session is bound to one Vert.x context, a new duplicated context of the event loop of the request that opened
- * it (or of the server's own session loop, when it has one). The {@link EngineListener} and every {@link EngineSessionHandler} callback run on that context.
+ * it (or of the server's own session loop, when it has one). The {@link EngineListener} and every {@link EngineSessionHandler}
+ * callback run on that context.
  */
 public final class EngineServer {
 

@@ -3,9 +3,9 @@ package io.quarkiverse.socketio.runtime.observability;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
 import io.quarkiverse.socketio.runtime.ClusterMembership;
 import io.quarkiverse.socketio.runtime.SocketIOServers;
+import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
 
 /** What the Socket.IO liveness and readiness checks share: their name, the data of every answer, the worker's link. */
 final class SocketIOHealth {

@@ -21,10 +21,10 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOSocket;
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterAdapterFactory;
 import io.quarkiverse.socketio.runtime.ClusterMembership;
-import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmCluster;
 import io.quarkiverse.socketio.runtime.SocketIOServers;
+import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterAdapterFactory;
+import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmCluster;
 import io.quarkiverse.socketio.runtime.cluster.wire.ControlMessage;
 import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
 

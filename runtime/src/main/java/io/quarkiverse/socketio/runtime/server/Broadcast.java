@@ -96,8 +96,9 @@ final class Broadcast implements BroadcastOperator {
 
     /** The selection, for the Dev UI's event log: "all", "rooms a, b", "except c", "local". */
     private static String describe(BroadcastOptions options) {
-        StringBuilder text = new StringBuilder(options.rooms().isEmpty() ? "all" : "rooms " + String.join(", ",
-                options.rooms()));
+        StringBuilder text = new StringBuilder(options.rooms().isEmpty() ? "all"
+                : "rooms " + String.join(", ",
+                        options.rooms()));
         if (!options.except().isEmpty()) {
             text.append(" except ").append(String.join(", ", options.except()));
         }

@@ -1,6 +1,5 @@
 package io.quarkiverse.socketio.runtime.server;
 
-import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +18,7 @@ import io.quarkiverse.socketio.Handshake;
 import io.quarkiverse.socketio.runtime.engine.EngineHandshake;
 import io.quarkiverse.socketio.runtime.engine.EngineSession;
 import io.quarkiverse.socketio.runtime.engine.EngineSessionHandler;
+import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import io.quarkiverse.socketio.runtime.parser.PacketType;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacketDecoder;

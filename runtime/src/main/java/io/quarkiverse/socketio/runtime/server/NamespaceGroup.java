@@ -48,7 +48,6 @@ final class NamespaceGroup extends HandlerRegistry {
         return pattern.pattern();
     }
 
-
     @Override
     public Collection<SocketIOSocket> localSockets() {
         List<SocketIOSocket> sockets = new ArrayList<>();

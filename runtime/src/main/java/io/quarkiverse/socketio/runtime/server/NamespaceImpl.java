@@ -1,6 +1,5 @@
 package io.quarkiverse.socketio.runtime.server;
 
-import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -27,6 +26,7 @@ import io.quarkiverse.socketio.runtime.adapter.Adapter;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalBroadcast;
+import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.recovery.Offsets;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
@@ -120,7 +120,6 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
     public Collection<SocketIOSocket> localSockets() {
         return Collections.unmodifiableCollection(sockets.values());
     }
-
 
     @Override
     public void serverSideEmit(String event, Object... args) {

@@ -1,6 +1,5 @@
 package io.quarkiverse.socketio.runtime.server;
 
-import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +24,7 @@ import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalBroadcast;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.engine.EngineOptions;
 import io.quarkiverse.socketio.runtime.engine.EngineServer;
+import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacketDecoder;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacketEncoder;

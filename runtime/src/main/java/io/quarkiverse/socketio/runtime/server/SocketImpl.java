@@ -1,6 +1,5 @@
 package io.quarkiverse.socketio.runtime.server;
 
-import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -24,9 +23,10 @@ import io.quarkiverse.socketio.RemoteSocket;
 import io.quarkiverse.socketio.SocketIOEvent;
 import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOSocket;
-import io.quarkiverse.socketio.runtime.engine.RandomIds;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalSocket;
+import io.quarkiverse.socketio.runtime.engine.RandomIds;
+import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.recovery.SessionState;
 import io.smallrye.mutiny.Uni;

@@ -391,7 +391,8 @@ class SocketIOPacketCodecTest {
 
     @Test
     void rejectsInvalidJson() {
-        assertRejectedStartingWith("2[\"x\"]]", "invalid JSON data at index 6: Unexpected close marker ']': no open Array to close");
+        assertRejectedStartingWith("2[\"x\"]]",
+                "invalid JSON data at index 6: Unexpected close marker ']': no open Array to close");
         assertRejectedStartingWith("2[\"x\"]{}", "invalid JSON data at index 6: Trailing token (of type START_OBJECT)");
         assertRejectedStartingWith("2[\"x\",]", "invalid JSON data at index 6: Unexpected character (']'");
         assertRejectedStartingWith("2[\"x\"", "invalid JSON data at index 5: Unexpected end-of-input");
@@ -399,7 +400,8 @@ class SocketIOPacketCodecTest {
         assertRejectedStartingWith("2[\"x\",NaN]", "invalid JSON data at index 9: Non-standard token 'NaN'");
         assertRejectedStartingWith("0{token:1}", "invalid JSON data at index 2: Unexpected character ('t' (code 116))");
         assertRejectedStartingWith("2[\"x\"/*c*/]", "invalid JSON data at index 5: Unexpected character ('/' (code 47))");
-        assertRejected("2true", "unexpected character 't' at index 1, expected a namespace starting with '/', an ack id or the JSON data");
+        assertRejected("2true",
+                "unexpected character 't' at index 1, expected a namespace starting with '/', an ack id or the JSON data");
     }
 
     @Test

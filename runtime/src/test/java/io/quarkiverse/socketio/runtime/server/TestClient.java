@@ -50,7 +50,8 @@ public final class TestClient implements AutoCloseable {
             }
             client.received.computeIfAbsent(event, e -> Collections.synchronizedList(new ArrayList<>())).add(rest);
         });
-        socket.on(Socket.EVENT_DISCONNECT, args -> client.disconnected.complete(String.valueOf(args.length > 0 ? args[0] : "")));
+        socket.on(Socket.EVENT_DISCONNECT,
+                args -> client.disconnected.complete(String.valueOf(args.length > 0 ? args[0] : "")));
         CompletableFuture<Void> connected = new CompletableFuture<>();
         socket.once(Socket.EVENT_CONNECT, args -> connected.complete(null));
         socket.once(Socket.EVENT_CONNECT_ERROR,

@@ -68,7 +68,8 @@ final class Connect {
         int failures = connector.connect(concurrency, 20_000, t0);
         Map<String, Object> cpuResult = cpu.stop();
         int connected = connector.connected();
-        LoadGen.log("connect: " + connected + "/" + clients + " in " + Json.round(connector.seconds, 2) + " s, holding " + hold + " s");
+        LoadGen.log("connect: " + connected + "/" + clients + " in " + Json.round(connector.seconds, 2) + " s, holding " + hold
+                + " s");
         if (hold > 0) {
             Net.sleep((long) (hold * 1000));
         }
@@ -83,7 +84,8 @@ final class Connect {
         if (warmup > 0 && serverPid > 0) {
             memory.put("rss_start_mb", Json.round(startKb / 1024.0, 1));
             memory.put("kb_per_connection_from_start", alive > 0
-                    ? Json.round((((Number) memory.get("rss_mb")).doubleValue() * 1024 - startKb) / alive, 2) : null);
+                    ? Json.round((((Number) memory.get("rss_mb")).doubleValue() * 1024 - startKb) / alive, 2)
+                    : null);
         }
         double okSeconds = connector.okSeconds(t0);
         r.put("ok", failures == 0 && alive == clients);
@@ -99,9 +101,11 @@ final class Connect {
         r.put("unexpected_disconnects", net.unexpectedDisconnects.get());
         r.putAll(cpuResult);
         if (connected > 0) {
-            r.put("loadgen_cpu_ms_per_connection", Json.round(1e3 * ((Number) cpuResult.get("loadgen_cpu_s")).doubleValue() / connected, 3));
+            r.put("loadgen_cpu_ms_per_connection",
+                    Json.round(1e3 * ((Number) cpuResult.get("loadgen_cpu_s")).doubleValue() / connected, 3));
             if (cpuResult.containsKey("server_cpu_s")) {
-                r.put("server_cpu_ms_per_connection", Json.round(1e3 * ((Number) cpuResult.get("server_cpu_s")).doubleValue() / connected, 3));
+                r.put("server_cpu_ms_per_connection",
+                        Json.round(1e3 * ((Number) cpuResult.get("server_cpu_s")).doubleValue() / connected, 3));
             }
         }
         r.putAll(memory);
@@ -173,8 +177,9 @@ final class Connect {
                 }
                 c.sid = sid;
                 String q = base + "&sid=" + sid;
-                return request(HttpMethod.POST, q + "&t=" + i + "b", "40").compose(ok -> ok.equals("ok") ? Future.succeededFuture()
-                        : Future.failedFuture("POST answered " + ok.substring(0, Math.min(60, ok.length()))))
+                return request(HttpMethod.POST, q + "&t=" + i + "b", "40")
+                        .compose(ok -> ok.equals("ok") ? Future.succeededFuture()
+                                : Future.failedFuture("POST answered " + ok.substring(0, Math.min(60, ok.length()))))
                         .compose(x -> awaitConnect(q, i, 0));
             }).onComplete(ar -> {
                 if (ar.failed()) {

@@ -74,7 +74,8 @@ final class Contract {
         }
         for (int k = 0; k < clients; k++) {
             JsonNode ack = await(state[k], 1);
-            if (ack != null && ack.path(0).path("k").asInt(-1) == k && "h\u00e9llo \u2713".equals(ack.path(0).path("s").asText())) {
+            if (ack != null && ack.path(0).path("k").asInt(-1) == k
+                    && "h\u00e9llo \u2713".equals(ack.path(0).path("s").asText())) {
                 echoOk++;
             }
         }

@@ -78,7 +78,8 @@ final class Echo {
         };
         Connector connector = new Connector(net, clients, listener);
         int failures = connector.connect(args.integer("concurrency", 100), 20_000, System.nanoTime());
-        LoadGen.log("echo: " + (clients - failures) + "/" + clients + " connected in " + Json.round(connector.seconds, 2) + " s");
+        LoadGen.log(
+                "echo: " + (clients - failures) + "/" + clients + " connected in " + Json.round(connector.seconds, 2) + " s");
         r.put("connect_seconds", Json.round(connector.seconds, 3));
         if (connector.failed(failures, r)) {
             return r;

@@ -101,7 +101,8 @@ final class Fanout {
         Connector connector = new Connector(net, clients, listener);
         long t0 = System.nanoTime();
         int failures = connector.connect(args.integer("concurrency", 100), 20_000, t0);
-        LoadGen.log("fanout: " + (clients - failures) + "/" + clients + " connected in " + Json.round(connector.seconds, 2) + " s");
+        LoadGen.log(
+                "fanout: " + (clients - failures) + "/" + clients + " connected in " + Json.round(connector.seconds, 2) + " s");
         r.put("connect_seconds", Json.round(connector.seconds, 3));
         if (connector.failed(failures, r)) {
             return r;

@@ -69,6 +69,7 @@ final class Hotspots {
     private static void print(String title, Map<String, Integer> counts, int samples, int top) {
         System.out.println("\n" + title + ":");
         counts.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(top)
-                .forEach(e -> System.out.println(String.format(Locale.ROOT, "%6.1f%%  %s", 100.0 * e.getValue() / samples, e.getKey())));
+                .forEach(e -> System.out
+                        .println(String.format(Locale.ROOT, "%6.1f%%  %s", 100.0 * e.getValue() / samples, e.getKey())));
     }
 }

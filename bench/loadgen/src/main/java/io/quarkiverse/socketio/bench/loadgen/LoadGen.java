@@ -88,8 +88,9 @@ public final class LoadGen {
                 case "contract" -> Contract.run(net, args);
                 case "recovery" -> RecoveryStore.run(net, args);
                 default -> {
-                    System.err.println("usage: java -jar loadgen.jar fanout|connect|echo|memory|contract|recovery|summarize [options]"
-                            + " (see bench/README.md)");
+                    System.err.println(
+                            "usage: java -jar loadgen.jar fanout|connect|echo|memory|contract|recovery|summarize [options]"
+                                    + " (see bench/README.md)");
                     System.exit(64);
                     yield null;
                 }

@@ -71,7 +71,8 @@ final class Summarize {
                         fmt(median(g, "connect_p50_ms")) + " / " + fmt(median(g, "connect_p99_ms")),
                         fmt(median(g, "server_cpu_pct")), fmt(median(g, "loadgen_cpu_pct")), loads(g) });
         table(out, rows, "echo", "echo (ack round trip, open loop)",
-                new String[] { "clients x rate", "achieved/s", "p50 ms (median)", "p99 ms (median)", "p99 runs", "max ms (median)",
+                new String[] { "clients x rate", "achieved/s", "p50 ms (median)", "p99 ms (median)", "p99 runs",
+                        "max ms (median)",
                         "timeouts", "server CPU %", "loadgen CPU %", "loadgen timer late max ms", "machine busy %",
                         "load avg 1m" },
                 g -> new Object[] { first(g, "clients") + " x " + first(g, "target_rate"), fmt(median(g, "achieved_rate")),
@@ -164,7 +165,8 @@ final class Summarize {
     }
 
     private static double median(List<JsonNode> g, String field) {
-        double[] v = g.stream().filter(n -> n.path(field).isNumber()).mapToDouble(n -> n.path(field).asDouble()).sorted().toArray();
+        double[] v = g.stream().filter(n -> n.path(field).isNumber()).mapToDouble(n -> n.path(field).asDouble()).sorted()
+                .toArray();
         if (v.length == 0) {
             return Double.NaN;
         }
@@ -172,7 +174,8 @@ final class Summarize {
     }
 
     private static String runs(List<JsonNode> g, String field) {
-        return g.stream().map(n -> n.path(field).isNumber() ? fmt(n.path(field).asDouble()) : "-").collect(Collectors.joining(" / "));
+        return g.stream().map(n -> n.path(field).isNumber() ? fmt(n.path(field).asDouble()) : "-")
+                .collect(Collectors.joining(" / "));
     }
 
     private static long sum(List<JsonNode> g, String field) {
@@ -184,8 +187,9 @@ final class Summarize {
         for (JsonNode n : g) {
             n.path("errors").fields().forEachRemaining(e -> all.merge(e.getKey(), e.getValue().asLong(), Long::sum));
         }
-        return all.isEmpty() ? "-" : all.entrySet().stream().map(e -> e.getValue() + " x `" + e.getKey().replace("|", "/") + "`")
-                .collect(Collectors.joining("; "));
+        return all.isEmpty() ? "-"
+                : all.entrySet().stream().map(e -> e.getValue() + " x `" + e.getKey().replace("|", "/") + "`")
+                        .collect(Collectors.joining("; "));
     }
 
     private static String loads(List<JsonNode> g) {

@@ -1,12 +1,12 @@
 package io.quarkiverse.socketio.runtime.adapter.cluster;
 
-import io.quarkiverse.socketio.runtime.adapter.Adapter;
-import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
 import java.util.Map;
 import java.util.Set;
 
 import io.quarkiverse.socketio.Handshake;
 import io.quarkiverse.socketio.RemoteSocket;
+import io.quarkiverse.socketio.runtime.adapter.Adapter;
+import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.server.JsonArgs;
 

@@ -1,9 +1,5 @@
 package io.quarkiverse.socketio.runtime.adapter.cluster;
 
-import io.quarkiverse.socketio.runtime.adapter.Adapter;
-import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
-import io.quarkiverse.socketio.runtime.adapter.InMemoryAdapter;
-import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +26,9 @@ import io.quarkiverse.socketio.BroadcastOperator;
 import io.quarkiverse.socketio.ClusterTimeoutException;
 import io.quarkiverse.socketio.Handshake;
 import io.quarkiverse.socketio.RemoteSocket;
+import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
+import io.quarkiverse.socketio.runtime.adapter.InMemoryAdapter;
+import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalSocket;
 import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.Broadcast;
 import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.BroadcastAck;
@@ -43,10 +42,10 @@ import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.ServerSide
 import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.SocketDetails;
 import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.Type;
 import io.quarkiverse.socketio.runtime.cluster.wire.RecoveryMessage;
+import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.recovery.RestoredSession;
 import io.quarkiverse.socketio.runtime.recovery.SessionState;
-import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import io.quarkiverse.socketio.runtime.server.SocketSnapshot;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;

@@ -1,9 +1,5 @@
 package io.quarkiverse.socketio.runtime.adapter.cluster;
 
-import io.quarkiverse.socketio.runtime.adapter.Adapter;
-import io.quarkiverse.socketio.runtime.adapter.AdapterFactory;
-import io.quarkiverse.socketio.runtime.adapter.AdapterObserver;
-import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +12,10 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkiverse.socketio.runtime.adapter.Adapter;
+import io.quarkiverse.socketio.runtime.adapter.AdapterFactory;
+import io.quarkiverse.socketio.runtime.adapter.AdapterObserver;
+import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
 import io.quarkiverse.socketio.runtime.cluster.wire.RecoveryMessage;

@@ -1,7 +1,5 @@
 package io.quarkiverse.socketio.runtime.adapter.cluster;
 
-import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
-import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.quarkiverse.socketio.Handshake;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
+import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
+import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 
 /**
  * A message between the cluster adapters of one namespace on different nodes, numbered and shaped like

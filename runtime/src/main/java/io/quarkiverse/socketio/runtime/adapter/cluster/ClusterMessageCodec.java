@@ -1,9 +1,5 @@
 package io.quarkiverse.socketio.runtime.adapter.cluster;
 
-import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
-import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
-import io.quarkiverse.socketio.runtime.parser.PacketType;
-import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -19,11 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.msgpack.core.ExtensionTypeHeader;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessageUnpacker;
-import org.msgpack.core.ExtensionTypeHeader;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
 
 import com.fasterxml.jackson.core.StreamWriteConstraints;
@@ -54,6 +50,10 @@ import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.ServerSide
 import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.ServerSideEmitResponse;
 import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.SocketDetails;
 import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.Type;
+import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
+import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
+import io.quarkiverse.socketio.runtime.parser.PacketType;
+import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 
 /**
  * Encodes {@link ClusterMessage}s to MessagePack and back, in the shape socket.io-adapter's cluster adapter and the

@@ -1,6 +1,5 @@
 package io.quarkiverse.socketio.runtime.adapter.cluster;
 
-
 /**
  * Told when a request to the other nodes ({@code fetchSockets}, {@code serverSideEmitWithAck}) ends: answered by
  * every node, or timed out. For the application's metrics; called on the adapter's context, must return at once.

@@ -1,9 +1,5 @@
 package io.quarkiverse.socketio.runtime.cluster.injvm;
 
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
-import io.quarkiverse.socketio.runtime.cluster.ClusterOperations;
-import io.quarkiverse.socketio.runtime.cluster.RelayTraffic;
-import io.quarkiverse.socketio.runtime.cluster.WorkerStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,8 +13,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkiverse.socketio.SocketIOServer;
 import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterAdapterFactory;
-import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
+import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
+import io.quarkiverse.socketio.runtime.cluster.ClusterOperations;
+import io.quarkiverse.socketio.runtime.cluster.RelayTraffic;
+import io.quarkiverse.socketio.runtime.cluster.WorkerStatus;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
+import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
 import io.quarkiverse.socketio.runtime.server.NamespaceDefinitions;
 import io.quarkiverse.socketio.runtime.server.ServerObserver;

@@ -1,7 +1,5 @@
 package io.quarkiverse.socketio.runtime.cluster.injvm;
 
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
-import io.quarkiverse.socketio.runtime.cluster.ClusterRecoveryStore;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Map;
@@ -13,6 +11,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.jboss.logging.Logger;
 
+import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
+import io.quarkiverse.socketio.runtime.cluster.ClusterRecoveryStore;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;

@@ -1,7 +1,5 @@
 package io.quarkiverse.socketio.runtime.cluster.injvm;
 
-import io.quarkiverse.socketio.runtime.server.SelectionDelegate;
-import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
@@ -16,6 +14,8 @@ import io.quarkiverse.socketio.SocketIOMiddleware;
 import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOServer;
 import io.quarkiverse.socketio.SocketIOSocket;
+import io.quarkiverse.socketio.runtime.server.SelectionDelegate;
+import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
 import io.smallrye.mutiny.Uni;
 
 /**

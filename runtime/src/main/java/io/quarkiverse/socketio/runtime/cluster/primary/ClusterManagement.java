@@ -12,8 +12,8 @@ import io.quarkiverse.socketio.runtime.cluster.ClusterOperations;
 import io.quarkiverse.socketio.runtime.cluster.OperatorCommand;
 import io.quarkiverse.socketio.runtime.cluster.RelayTraffic;
 import io.quarkiverse.socketio.runtime.cluster.WorkerStatus;
-import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
 import io.quarkiverse.socketio.runtime.cluster.wire.ControlMessage;
+import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -175,7 +175,6 @@ final class ClusterManagement {
         }
         return text.toString();
     }
-
 
     private static void gauge(StringBuilder text, String name, String help, long value) {
         family(text, name, "gauge", help);

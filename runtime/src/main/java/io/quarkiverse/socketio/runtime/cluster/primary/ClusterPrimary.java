@@ -1,7 +1,5 @@
 package io.quarkiverse.socketio.runtime.cluster.primary;
 
-import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
-import io.quarkiverse.socketio.runtime.cluster.WorkerEnvironment;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -36,11 +34,13 @@ import org.jboss.logging.Logger;
 
 import io.quarkiverse.socketio.runtime.cluster.ClusterOperations;
 import io.quarkiverse.socketio.runtime.cluster.RelayTraffic;
+import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
+import io.quarkiverse.socketio.runtime.cluster.WorkerEnvironment;
 import io.quarkiverse.socketio.runtime.cluster.WorkerStatus;
 import io.quarkiverse.socketio.runtime.cluster.WorkerStatus.State;
+import io.quarkiverse.socketio.runtime.cluster.wire.ControlMessage;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.config.WorkerCountConverter;
-import io.quarkiverse.socketio.runtime.cluster.wire.ControlMessage;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
 import io.vertx.core.Vertx;
@@ -198,7 +198,6 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
     public RelayTraffic relayTraffic() {
         return new RelayTraffic(relay.forwardedFrames(), relay.forwardedBytes());
     }
-
 
     /** What the store of connection state recovery holds, or {@code null} when recovery is off. */
     public RecoveryStore.Stats recoveryStats() {

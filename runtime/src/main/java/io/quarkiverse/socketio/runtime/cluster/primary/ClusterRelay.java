@@ -1,7 +1,5 @@
 package io.quarkiverse.socketio.runtime.cluster.primary;
 
-import io.quarkiverse.socketio.runtime.cluster.ClusterRecoveryStore;
-import io.quarkiverse.socketio.runtime.cluster.FrameChannel;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -26,6 +24,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.jboss.logging.Logger;
 
+import io.quarkiverse.socketio.runtime.cluster.ClusterRecoveryStore;
+import io.quarkiverse.socketio.runtime.cluster.FrameChannel;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
 import io.quarkiverse.socketio.runtime.cluster.wire.ControlMessage;

@@ -1,6 +1,5 @@
 package io.quarkiverse.socketio.runtime.cluster.primary;
 
-import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 import io.netty.channel.Channel;
+import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

@@ -1,9 +1,10 @@
 package io.quarkiverse.socketio.runtime.cluster.wire;
 
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessageCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+
+import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessageCodec;
 
 /**
  * The framing of the messages the nodes of a cluster exchange: a length prefix and a small fixed header the relay

@@ -201,7 +201,8 @@ public sealed interface ControlMessage {
                 return new Stats(BigEndian.getInt(frame, at + 1));
             case 7:
                 expect(length == 5, "READINESS carries two 16-bit counts");
-                return new ClusterReadiness(BigEndian.getUnsignedShort(frame, at + 1), BigEndian.getUnsignedShort(frame, at + 3));
+                return new ClusterReadiness(BigEndian.getUnsignedShort(frame, at + 1),
+                        BigEndian.getUnsignedShort(frame, at + 3));
             case 8: {
                 expect(length >= 3, "CLUSTER_STATS without its worker count");
                 int count = BigEndian.getUnsignedShort(frame, at + 1);

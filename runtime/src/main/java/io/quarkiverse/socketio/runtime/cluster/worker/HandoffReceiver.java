@@ -1,6 +1,5 @@
 package io.quarkiverse.socketio.runtime.cluster.worker;
 
-import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +27,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.DomainSocketReadMode;
 import io.netty.channel.unix.FileDescriptor;
+import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
 import io.vertx.core.Future;

@@ -1,12 +1,12 @@
 package io.quarkiverse.socketio.runtime.cluster.worker;
 
-import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
-import io.quarkiverse.socketio.runtime.cluster.WorkerEnvironment;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import io.netty.channel.epoll.Epoll;
+import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
+import io.quarkiverse.socketio.runtime.cluster.WorkerEnvironment;
 import io.quarkus.runtime.configuration.ConfigBuilder;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;

@@ -1,9 +1,5 @@
 package io.quarkiverse.socketio.runtime.cluster.worker;
 
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
-import io.quarkiverse.socketio.runtime.cluster.FrameChannel;
-import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
-import io.quarkiverse.socketio.runtime.cluster.WorkerEnvironment;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -22,6 +18,10 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
+import io.quarkiverse.socketio.runtime.cluster.FrameChannel;
+import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
+import io.quarkiverse.socketio.runtime.cluster.WorkerEnvironment;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
 import io.quarkiverse.socketio.runtime.cluster.wire.ControlMessage;

@@ -1,7 +1,5 @@
 package io.quarkiverse.socketio.runtime.adapter.cluster;
 
-import io.quarkiverse.socketio.runtime.server.TestClient;
-import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmRelay;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,8 +29,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkiverse.socketio.RemoteSocket;
 import io.quarkiverse.socketio.SocketIOSocket;
+import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmRelay;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.server.ClusterNode;
+import io.quarkiverse.socketio.runtime.server.TestClient;
 import io.vertx.core.Vertx;
 
 /**

@@ -1,9 +1,5 @@
 package io.quarkiverse.socketio.runtime.adapter.cluster;
 
-import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
-import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
-import io.quarkiverse.socketio.runtime.parser.PacketType;
-import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,6 +41,10 @@ import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.ServerSide
 import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.ServerSideEmitResponse;
 import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.SocketDetails;
 import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.Type;
+import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
+import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
+import io.quarkiverse.socketio.runtime.parser.PacketType;
+import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 
 class ClusterMessageCodecTest {
 

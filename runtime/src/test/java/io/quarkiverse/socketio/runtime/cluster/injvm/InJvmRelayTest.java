@@ -1,6 +1,5 @@
 package io.quarkiverse.socketio.runtime.cluster.injvm;
 
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -13,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 
+import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame.Kind;
 

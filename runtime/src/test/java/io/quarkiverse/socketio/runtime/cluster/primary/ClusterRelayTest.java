@@ -1,9 +1,5 @@
 package io.quarkiverse.socketio.runtime.cluster.primary;
 
-import io.quarkiverse.socketio.runtime.server.TestClient;
-import io.quarkiverse.socketio.runtime.cluster.WorkerEnvironment;
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
-import io.quarkiverse.socketio.runtime.cluster.worker.WorkerLink;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,8 +29,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
+import io.quarkiverse.socketio.runtime.cluster.WorkerEnvironment;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
 import io.quarkiverse.socketio.runtime.cluster.wire.ControlMessage;
+import io.quarkiverse.socketio.runtime.cluster.worker.WorkerLink;
+import io.quarkiverse.socketio.runtime.server.TestClient;
 
 /**
  * The primary's relay over a real Unix domain socket, with real worker links in this JVM: who may join, what is

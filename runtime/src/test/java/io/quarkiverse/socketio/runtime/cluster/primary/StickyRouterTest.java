@@ -1,7 +1,5 @@
 package io.quarkiverse.socketio.runtime.cluster.primary;
 
-import io.quarkiverse.socketio.runtime.server.TestClient;
-import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmRelay;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -27,8 +25,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmRelay;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.server.ClusterNode;
+import io.quarkiverse.socketio.runtime.server.TestClient;
 import io.socket.client.Ack;
 import io.socket.client.IO;
 import io.socket.client.Socket;
