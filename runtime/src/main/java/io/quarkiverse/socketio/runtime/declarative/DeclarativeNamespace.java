@@ -17,7 +17,7 @@ import io.vertx.core.Vertx;
 /**
  * The handlers of one {@link io.quarkiverse.socketio.SocketIO} bean, bound to its namespace (or group of dynamic
  * namespaces) through the programmatic API: a middleware, and a connection handler that registers the socket's event,
- * catch-all and disconnect handlers. Every handler call of a socket goes through the socket's {@link SocketLane}.
+ * catch-all and disconnect handlers. Every handler call of a socket goes through the socket's {@link SocketHandlerQueue}.
  */
 final class DeclarativeNamespace {
 
@@ -62,7 +62,7 @@ final class DeclarativeNamespace {
             context = vertx.getOrCreateContext();
         }
         Context callContext = context;
-        return Uni.createFrom().emitter(emitter -> middleware.call(callContext, Inputs.of(socket), (value, failure) -> {
+        return Uni.createFrom().emitter(emitter -> middleware.call(callContext, BindingSource.of(socket), (value, failure) -> {
             if (failure == null) {
                 emitter.complete(null);
             } else {
@@ -73,20 +73,20 @@ final class DeclarativeNamespace {
 
     /** Runs on the connection's context, when the socket joined. */
     private void connected(SocketIOSocket socket) {
-        SocketLane lane = new SocketLane(Vertx.currentContext());
+        SocketHandlerQueue queue = new SocketHandlerQueue(Vertx.currentContext());
         if (connect != null) {
-            lane.submit(done -> run(lane, connect, Inputs.of(socket), null, done));
+            queue.submit(done -> run(queue, connect, BindingSource.of(socket), null, done));
         }
         if (anyEvent != null) {
-            socket.onAny(event -> lane.submit(done -> run(lane, anyEvent, Inputs.of(socket, event), null, done)));
+            socket.onAny(event -> queue.submit(done -> run(queue, anyEvent, BindingSource.of(socket, event), null, done)));
         }
         for (Map.Entry<String, Handler> entry : events.entrySet()) {
             Handler handler = entry.getValue();
-            socket.on(entry.getKey(), event -> lane.submit(done -> run(lane, handler, Inputs.of(socket, event),
+            socket.on(entry.getKey(), event -> queue.submit(done -> run(queue, handler, BindingSource.of(socket, event),
                     handler.metadata.isAutoAck() ? event : null, done)));
         }
         if (disconnect != null) {
-            socket.onDisconnect(reason -> lane.submit(done -> run(lane, disconnect, Inputs.of(socket, reason), null,
+            socket.onDisconnect(reason -> queue.submit(done -> run(queue, disconnect, BindingSource.of(socket, reason), null,
                     done)));
         }
     }
@@ -95,37 +95,37 @@ final class DeclarativeNamespace {
      * Calls a handler, then acknowledges {@code ackEvent} with its result (when not null and the client asked for an
      * acknowledgement), or handles its failure.
      */
-    private void run(SocketLane lane, Handler handler, Inputs inputs, SocketIOEvent ackEvent, Runnable done) {
-        handler.call(lane.context(), inputs, (value, failure) -> {
+    private void run(SocketHandlerQueue queue, Handler handler, BindingSource source, SocketIOEvent ackEvent, Runnable done) {
+        handler.call(queue.context(), source, (value, failure) -> {
             if (failure == null) {
                 if (ackEvent != null && ackEvent.hasAck()) {
                     acknowledge(ackEvent, handler.returnKind(), value);
                 }
                 done.run();
             } else if (failure instanceof BadEventArgumentException bad) {
-                LOG.debugf("Dropped event %s of socket %s in namespace %s, for %s: %s", inputs.event.name(),
-                        inputs.socket.id(), inputs.socket.namespace().name(), handler, bad.getMessage());
+                LOG.debugf("Dropped event %s of socket %s in namespace %s, for %s: %s", source.event.name(),
+                        source.socket.id(), source.socket.namespace().name(), handler, bad.getMessage());
                 done.run();
             } else {
-                onFailure(lane, handler, inputs, failure, done);
+                onFailure(queue, handler, source, failure, done);
             }
         });
     }
 
-    private void onFailure(SocketLane lane, Handler failed, Inputs inputs, Throwable failure, Runnable done) {
+    private void onFailure(SocketHandlerQueue queue, Handler failed, BindingSource source, Throwable failure, Runnable done) {
         Handler errorHandler = errorHandlerFor(failure);
         if (errorHandler == null) {
-            LOG.errorf(failure, "%s failed for socket %s in namespace %s", failed, inputs.socket.id(),
-                    inputs.socket.namespace().name());
+            LOG.errorf(failure, "%s failed for socket %s in namespace %s", failed, source.socket.id(),
+                    source.socket.namespace().name());
             done.run();
             return;
         }
-        SocketIOEvent ackEvent = failed.metadata.getKind() == HandlerKind.EVENT ? inputs.event : null;
-        errorHandler.call(lane.context(), inputs.withError(failure), (value, errorHandlerFailure) -> {
+        SocketIOEvent ackEvent = failed.metadata.getKind() == HandlerKind.EVENT ? source.event : null;
+        errorHandler.call(queue.context(), source.withError(failure), (value, errorHandlerFailure) -> {
             if (errorHandlerFailure != null) {
                 errorHandlerFailure.addSuppressed(failure);
                 LOG.errorf(errorHandlerFailure, "%s failed while handling the failure of %s for socket %s in namespace %s",
-                        errorHandler, failed, inputs.socket.id(), inputs.socket.namespace().name());
+                        errorHandler, failed, source.socket.id(), source.socket.namespace().name());
             } else if (ackEvent != null && ackEvent.hasAck() && !errorHandler.returnKind().acksWithoutArguments()) {
                 acknowledge(ackEvent, errorHandler.returnKind(), value);
             }

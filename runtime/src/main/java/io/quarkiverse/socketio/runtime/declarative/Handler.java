@@ -50,8 +50,8 @@ final class Handler {
      * {@code CompletionStage} it returns, and delivers the outcome on {@code context}'s event loop. A parameter that
      * cannot be bound fails the call with a {@link BadEventArgumentException}.
      */
-    void call(Context context, Inputs inputs, Outcome outcome) {
-        Runnable task = () -> invoke(context, inputs, outcome);
+    void call(Context context, BindingSource source, Outcome outcome) {
+        Runnable task = () -> invoke(context, source, outcome);
         try {
             switch (metadata.getExecutionModel()) {
                 case EVENT_LOOP -> {
@@ -73,12 +73,12 @@ final class Handler {
         }
     }
 
-    private void invoke(Context context, Inputs inputs, Outcome outcome) {
+    private void invoke(Context context, BindingSource source, Outcome outcome) {
         Object result;
         try {
             Object[] args = new Object[binders.length];
             for (int i = 0; i < args.length; i++) {
-                args[i] = binders[i].bind(inputs);
+                args[i] = binders[i].bind(source);
             }
             result = invoker.invoke(bean, args);
         } catch (Throwable e) {

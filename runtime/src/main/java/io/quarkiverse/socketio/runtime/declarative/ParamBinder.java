@@ -14,14 +14,14 @@ import io.vertx.core.buffer.Buffer;
 @FunctionalInterface
 interface ParamBinder {
 
-    Object bind(Inputs inputs);
+    Object bind(BindingSource source);
 
     static ParamBinder of(ParamMetadata param, ObjectMapper mapper) {
         return switch (param.getKind()) {
             case SOCKET -> in -> in.socket;
             case HANDSHAKE -> in -> in.socket.handshake();
             case EVENT -> in -> in.event;
-            case ACK -> Inputs::ack;
+            case ACK -> BindingSource::ack;
             case DISCONNECT_REASON -> in -> in.reason;
             case ERROR -> in -> in.error;
             case PAYLOAD -> new Payload(param.getArgumentIndex(),
@@ -52,7 +52,7 @@ interface ParamBinder {
         }
 
         @Override
-        public Object bind(Inputs in) {
+        public Object bind(BindingSource in) {
             JsonNode node = in.event.arg(index);
             if (JsonNode.class.isAssignableFrom(raw)) {
                 if (raw.isInstance(node)) {

@@ -13,9 +13,9 @@ import io.vertx.core.Vertx;
  * later. The queue lives on the socket's context (its event loop); steps are submitted there, in the order the
  * socket's packets arrived.
  */
-final class SocketLane {
+final class SocketHandlerQueue {
 
-    private static final Logger LOG = Logger.getLogger(SocketLane.class);
+    private static final Logger LOG = Logger.getLogger(SocketHandlerQueue.class);
 
     /** A step: runs, then calls {@code done} once, from any thread. */
     @FunctionalInterface
@@ -31,7 +31,7 @@ final class SocketLane {
     /** {@link #drain()} is on the stack. */
     private boolean draining;
 
-    SocketLane(Context context) {
+    SocketHandlerQueue(Context context) {
         this.context = context;
     }
 

@@ -6,34 +6,34 @@ import io.quarkiverse.socketio.SocketIOEvent;
 import io.quarkiverse.socketio.SocketIOSocket;
 
 /** What a handler call may bind its parameters from. */
-final class Inputs {
+final class BindingSource {
 
     final SocketIOSocket socket;
     final SocketIOEvent event;
     final DisconnectReason reason;
     final Throwable error;
 
-    Inputs(SocketIOSocket socket, SocketIOEvent event, DisconnectReason reason, Throwable error) {
+    BindingSource(SocketIOSocket socket, SocketIOEvent event, DisconnectReason reason, Throwable error) {
         this.socket = socket;
         this.event = event;
         this.reason = reason;
         this.error = error;
     }
 
-    static Inputs of(SocketIOSocket socket) {
-        return new Inputs(socket, null, null, null);
+    static BindingSource of(SocketIOSocket socket) {
+        return new BindingSource(socket, null, null, null);
     }
 
-    static Inputs of(SocketIOSocket socket, SocketIOEvent event) {
-        return new Inputs(socket, event, null, null);
+    static BindingSource of(SocketIOSocket socket, SocketIOEvent event) {
+        return new BindingSource(socket, event, null, null);
     }
 
-    static Inputs of(SocketIOSocket socket, DisconnectReason reason) {
-        return new Inputs(socket, null, reason, null);
+    static BindingSource of(SocketIOSocket socket, DisconnectReason reason) {
+        return new BindingSource(socket, null, reason, null);
     }
 
-    Inputs withError(Throwable failure) {
-        return new Inputs(socket, event, reason, failure);
+    BindingSource withError(Throwable failure) {
+        return new BindingSource(socket, event, reason, failure);
     }
 
     SocketIOAck ack() {
