@@ -33,6 +33,7 @@ class LayersTest {
             List.of("adapter.cluster", "adapter.redis"),
             List.of("server"),
             List.of("declarative"),
+            List.of("adapter.wire"),
             List.of("adapter"),
             List.of("recovery"),
             List.of("parser", "cluster.wire"),

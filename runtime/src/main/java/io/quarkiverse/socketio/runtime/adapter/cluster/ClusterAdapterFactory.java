@@ -16,6 +16,8 @@ import io.quarkiverse.socketio.runtime.adapter.Adapter;
 import io.quarkiverse.socketio.runtime.adapter.AdapterFactory;
 import io.quarkiverse.socketio.runtime.adapter.AdapterObserver;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage;
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessageCodec;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
 import io.quarkiverse.socketio.runtime.cluster.wire.RecoveryMessage;
@@ -276,7 +278,7 @@ public final class ClusterAdapterFactory implements AdapterFactory, ClusterLink.
         }
         byte[] frame;
         try {
-            frame = codec.encodeFrame(message, link.self(), ClusterFrame.ALL);
+            frame = ClusterFrame.encode(ClusterFrame.Kind.ADAPTER, link.self(), ClusterFrame.ALL, codec.encode(message));
         } catch (IllegalArgumentException e) {
             LOG.errorf(e, "Cannot send %s message of namespace %s to the cluster", message.type(), message.nsp());
             return;
@@ -291,7 +293,7 @@ public final class ClusterAdapterFactory implements AdapterFactory, ClusterLink.
         }
         byte[] frame;
         try {
-            frame = codec.encodeFrame(message, link.self(), node);
+            frame = ClusterFrame.encode(ClusterFrame.Kind.ADAPTER, link.self(), node, codec.encode(message));
         } catch (IllegalArgumentException e) {
             LOG.errorf(e, "Cannot send %s message of namespace %s to node %d", message.type(), message.nsp(), node);
             return;

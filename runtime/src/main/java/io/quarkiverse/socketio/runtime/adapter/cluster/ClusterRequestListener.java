@@ -1,5 +1,7 @@
 package io.quarkiverse.socketio.runtime.adapter.cluster;
 
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage;
+
 /**
  * Told when a request to the other nodes ({@code fetchSockets}, {@code serverSideEmitWithAck}) ends: answered by
  * every node, or timed out. For the application's metrics; called on the adapter's context, must return at once.

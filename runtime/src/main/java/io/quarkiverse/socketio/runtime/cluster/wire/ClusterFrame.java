@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessageCodec;
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessageCodec;
 
 /**
  * The framing of the messages the nodes of a cluster exchange: a length prefix and a small fixed header the relay

@@ -1,4 +1,4 @@
-package io.quarkiverse.socketio.runtime.adapter.cluster;
+package io.quarkiverse.socketio.runtime.adapter.wire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,18 +30,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkiverse.socketio.Handshake;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.Broadcast;
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.BroadcastAck;
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.BroadcastClientCount;
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.DisconnectSockets;
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.FetchSockets;
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.FetchSocketsResponse;
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.Rooms;
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.ServerSideEmit;
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.ServerSideEmitResponse;
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.SocketDetails;
-import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterMessage.Type;
-import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.Broadcast;
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.BroadcastAck;
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.BroadcastClientCount;
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.DisconnectSockets;
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.FetchSockets;
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.FetchSocketsResponse;
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.Rooms;
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.ServerSideEmit;
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.ServerSideEmitResponse;
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.SocketDetails;
+import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.Type;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
 import io.quarkiverse.socketio.runtime.parser.PacketType;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
@@ -128,9 +127,26 @@ class ClusterMessageCodecTest {
         for (ClusterMessage message : messages) {
             byte[] body = codec.encode(message);
             assertEquals(message, codec.decode(body), message.type().name());
-            byte[] frame = codec.encodeFrame(message, 3, ClusterFrame.ALL);
-            assertEquals(message, codec.decodeFrame(frame), message.type().name());
+            assertEquals(message, codec.decodeEither(body), message.type().name());
         }
+    }
+
+    /** JSON, as the sharded Redis adapter sends a message without binary, carries every type; binary is refused. */
+    @Test
+    void jsonCarriesEveryMessageWithoutBinary() {
+        for (ClusterMessage message : everyMessage()) {
+            if (ClusterMessageCodec.hasBinary(message)) {
+                assertThrows(IllegalArgumentException.class, () -> codec.encodeJson(message), message.type().name());
+                continue;
+            }
+            byte[] text = codec.encodeJson(message);
+            assertEquals('{', text[0]);
+            assertEquals(message, codec.decodeJson(text), message.type().name());
+            assertEquals(message, codec.decodeEither(text), message.type().name());
+        }
+        ClusterMessage plain = ClusterMessage.of("u1", "/chat", new Broadcast(opts(),
+                SocketIOPacket.event("/chat", NODES.arrayNode().add("ev").add(1)), null));
+        assertEquals(plain, codec.decodeJson(codec.encodeJson(plain)));
     }
 
     @Test

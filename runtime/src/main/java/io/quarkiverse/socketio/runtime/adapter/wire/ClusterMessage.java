@@ -1,4 +1,4 @@
-package io.quarkiverse.socketio.runtime.adapter.cluster;
+package io.quarkiverse.socketio.runtime.adapter.wire;
 
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -6,21 +6,23 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.quarkiverse.socketio.Handshake;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
-import io.quarkiverse.socketio.runtime.cluster.wire.ClusterFrame;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 
 /**
  * A message between the cluster adapters of one namespace on different nodes, numbered and shaped like
  * socket.io-adapter's {@code ClusterAdapter} messages: the envelope {@code {uid, nsp, type, data}}.
  * <p>
- * {@code uid} is always the id of the adapter that wrote the message (for a response, the responder; the response is
- * addressed to the requester's node by the frame, see {@link ClusterFrame}). Packets travel unencoded, binary as
- * Jackson {@link com.fasterxml.jackson.databind.node.BinaryNode}s inside their data.
+ * {@code uid} is always the id of the adapter that wrote the message (for a response, the responder; the transport
+ * addresses the response to the requester). Packets travel unencoded, binary as Jackson
+ * {@link com.fasterxml.jackson.databind.node.BinaryNode}s inside their data. The payload records are mapped to and from
+ * the wire by {@link ClusterMessageCodec}: their component names are the field names.
  *
  * @param type the message type
  * @param uid the id of the adapter that wrote the message
@@ -100,7 +102,8 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
      * @param requestId set for a broadcast with acknowledgements: the receivers answer BROADCAST_CLIENT_COUNT, then
      *        one BROADCAST_ACK per client acknowledgement
      */
-    public record Broadcast(BroadcastOptions opts, SocketIOPacket packet, String requestId) implements Payload {
+    public record Broadcast(@JsonProperty(required = true) BroadcastOptions opts,
+            @JsonProperty(required = true) SocketIOPacket packet, String requestId) implements Payload {
         public Broadcast {
             Objects.requireNonNull(opts, "opts");
             Objects.requireNonNull(packet, "packet");
@@ -108,22 +111,26 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
     }
 
     /** SOCKETS_JOIN, SOCKETS_LEAVE: the selected sockets join or leave rooms. */
-    public record Rooms(BroadcastOptions opts, Set<String> rooms) implements Payload {
+    public record Rooms(@JsonProperty(required = true) BroadcastOptions opts,
+            @JsonDeserialize(as = LinkedHashSet.class) Set<String> rooms) implements Payload {
         public Rooms {
             Objects.requireNonNull(opts, "opts");
-            rooms = ordered(rooms);
+            rooms = ordered(rooms == null ? Set.of() : rooms);
         }
     }
 
     /** DISCONNECT_SOCKETS: the selected sockets are disconnected, with {@code close} their whole connection. */
-    public record DisconnectSockets(BroadcastOptions opts, boolean close) implements Payload {
+    public record DisconnectSockets(@JsonProperty(required = true) BroadcastOptions opts, boolean close)
+            implements
+                Payload {
         public DisconnectSockets {
             Objects.requireNonNull(opts, "opts");
         }
     }
 
     /** FETCH_SOCKETS: each receiver answers FETCH_SOCKETS_RESPONSE with its selected sockets. */
-    public record FetchSockets(BroadcastOptions opts, String requestId) implements Payload {
+    public record FetchSockets(@JsonProperty(required = true) BroadcastOptions opts,
+            @JsonProperty(required = true) String requestId) implements Payload {
         public FetchSockets {
             Objects.requireNonNull(opts, "opts");
             Objects.requireNonNull(requestId, "requestId");
@@ -131,7 +138,8 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
     }
 
     /** FETCH_SOCKETS_RESPONSE: one node's sockets. */
-    public record FetchSocketsResponse(String requestId, List<SocketDetails> sockets) implements Payload {
+    public record FetchSocketsResponse(@JsonProperty(required = true) String requestId,
+            @JsonProperty(required = true) List<SocketDetails> sockets) implements Payload {
         public FetchSocketsResponse {
             Objects.requireNonNull(requestId, "requestId");
             sockets = List.copyOf(sockets);
@@ -143,11 +151,13 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
      *
      * @param data the socket's data as a JSON tree (binary as BinaryNode), or {@code null}
      */
-    public record SocketDetails(String id, Handshake handshake, Set<String> rooms, JsonNode data) {
+    public record SocketDetails(@JsonProperty(required = true) String id,
+            @JsonProperty(required = true) Handshake handshake,
+            @JsonDeserialize(as = LinkedHashSet.class) Set<String> rooms, JsonNode data) {
         public SocketDetails {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(handshake, "handshake");
-            rooms = ordered(rooms);
+            rooms = ordered(rooms == null ? Set.of() : rooms);
         }
     }
 
@@ -157,21 +167,29 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
      * @param packet {@code [event, args...]}
      * @param requestId set when the sender wants each node's acknowledgement (SERVER_SIDE_EMIT_RESPONSE)
      */
-    public record ServerSideEmit(ArrayNode packet, String requestId) implements Payload {
+    public record ServerSideEmit(@JsonProperty(required = true) ArrayNode packet, String requestId)
+            implements
+                Payload {
         public ServerSideEmit {
             Objects.requireNonNull(packet, "packet");
+            if (packet.isEmpty() || !packet.get(0).isTextual()) {
+                throw new IllegalArgumentException("A SERVER_SIDE_EMIT packet is [event, args...]: " + packet);
+            }
         }
     }
 
     /** SERVER_SIDE_EMIT_RESPONSE: a node's acknowledgement, its first argument ({@code null} for none). */
-    public record ServerSideEmitResponse(String requestId, JsonNode packet) implements Payload {
+    public record ServerSideEmitResponse(@JsonProperty(required = true) String requestId, JsonNode packet)
+            implements
+                Payload {
         public ServerSideEmitResponse {
             Objects.requireNonNull(requestId, "requestId");
         }
     }
 
     /** BROADCAST_CLIENT_COUNT: how many clients a node sent a broadcast with acknowledgements to. */
-    public record BroadcastClientCount(String requestId, int clientCount) implements Payload {
+    public record BroadcastClientCount(@JsonProperty(required = true) String requestId,
+            @JsonProperty(required = true) int clientCount) implements Payload {
         public BroadcastClientCount {
             Objects.requireNonNull(requestId, "requestId");
             if (clientCount < 0) {
@@ -181,7 +199,9 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
     }
 
     /** BROADCAST_ACK: one client's acknowledgement of a broadcast, its first argument ({@code null} for none). */
-    public record BroadcastAck(String requestId, JsonNode packet) implements Payload {
+    public record BroadcastAck(@JsonProperty(required = true) String requestId, JsonNode packet)
+            implements
+                Payload {
         public BroadcastAck {
             Objects.requireNonNull(requestId, "requestId");
         }
