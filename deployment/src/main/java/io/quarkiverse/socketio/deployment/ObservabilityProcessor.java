@@ -1,5 +1,7 @@
 package io.quarkiverse.socketio.deployment;
 
+import java.util.Optional;
+
 import io.quarkiverse.socketio.runtime.observability.SocketIOLivenessCheck;
 import io.quarkiverse.socketio.runtime.observability.SocketIOMeterBinder;
 import io.quarkiverse.socketio.runtime.observability.SocketIOReadinessCheck;
@@ -7,6 +9,8 @@ import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.metrics.MetricsCapabilityBuildItem;
+import io.quarkus.runtime.metrics.MetricsFactory;
 
 /**
  * The Socket.IO meters and health checks (readiness, liveness), for applications that have Micrometer or SmallRye
@@ -14,22 +18,12 @@ import io.quarkus.deployment.annotations.BuildStep;
  */
 class ObservabilityProcessor {
 
+    /** The meters, when the application's metrics are Micrometer's (the binder is a Micrometer MeterBinder). */
     @BuildStep
-    AdditionalBeanBuildItem meters(Capabilities capabilities) {
-        // Micrometer provides the metrics capability; the binder needs Micrometer's classes, so check for them too
-        return capabilities.isPresent(Capability.METRICS) && micrometerPresent()
+    AdditionalBeanBuildItem meters(Optional<MetricsCapabilityBuildItem> metrics) {
+        return metrics.isPresent() && metrics.get().metricsSupported(MetricsFactory.MICROMETER)
                 ? AdditionalBeanBuildItem.unremovableOf(SocketIOMeterBinder.class)
                 : null;
-    }
-
-    private static boolean micrometerPresent() {
-        try {
-            Class.forName("io.micrometer.core.instrument.binder.MeterBinder", false,
-                    Thread.currentThread().getContextClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
     }
 
     @BuildStep
