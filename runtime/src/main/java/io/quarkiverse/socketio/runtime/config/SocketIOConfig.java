@@ -100,6 +100,91 @@ public interface SocketIOConfig {
     Cluster cluster();
 
     /**
+     * The Redis adapters ({@code quarkus.socketio.adapter=redis}, {@code redis-sharded} or {@code redis-streams}); the
+     * connection itself is the Quarkus Redis client's ({@code quarkus.redis.*}).
+     */
+    RedisAdapter redis();
+
+    interface RedisAdapter {
+        /**
+         * What the names of the channels and keys start with: Node's {@code key} option of the classic adapter,
+         * {@code channelPrefix} of the sharded and streams adapters. Every server of one cluster, Java or Node, uses
+         * the same.
+         */
+        @WithDefault("socket.io")
+        String keyPrefix();
+
+        /**
+         * Classic adapter: whether this server answers a request on the requester's own response channel
+         * ({@code <prefix>-response#<nsp>#<uid>#}) instead of the channel every server listens to. Node's
+         * {@code publishOnSpecificResponseChannel}, off by default; either way this server listens to both.
+         */
+        @WithDefault("false")
+        boolean publishOnSpecificResponseChannel();
+
+        /**
+         * Sharded adapter: which channels carry what. {@code static}: one channel per namespace. {@code dynamic}: one
+         * more channel per room that is not a socket's own, subscribed while this server has a member in it, for the
+         * broadcasts to that room alone. {@code dynamic-private}: the same for every room, the sockets' own included.
+         * Node's {@code subscriptionMode}, {@code dynamic} by default. Every server of one cluster uses the same.
+         */
+        @WithDefault("dynamic")
+        SubscriptionMode subscriptionMode();
+
+        /** Streams adapter: the name of the stream. Node's {@code streamName}. */
+        @WithDefault("socket.io")
+        String streamName();
+
+        /**
+         * Streams adapter: about how many entries the stream keeps (XADD's {@code MAXLEN ~}); the oldest go first. A
+         * client can recover a session only as long as the stream still holds the last broadcast it got. Node's
+         * {@code maxLen}.
+         */
+        @WithDefault("10000")
+        int maxLen();
+
+        /** Streams adapter: how many entries one read takes (XREAD's {@code COUNT}). Node's {@code readCount}. */
+        @WithDefault("100")
+        int readCount();
+
+        /**
+         * Streams adapter: how long one read waits for new entries (XREAD's {@code BLOCK}). Node's
+         * {@code blockTimeInMs}.
+         */
+        @WithDefault("5s")
+        Duration blockTime();
+
+        /**
+         * Streams adapter: what the keys of the sessions kept for connection state recovery start with (the session's
+         * private id follows). Node's {@code sessionKeyPrefix}.
+         */
+        @WithDefault("sio:session:")
+        String sessionKeyPrefix();
+
+        /**
+         * How often this server tells the other Java servers of the cluster it is alive (Node's servers neither send
+         * nor need these messages, and ignore them). A request across servers stops waiting for a Java server that
+         * stayed silent for {@code heartbeat-timeout}.
+         */
+        @WithDefault("5s")
+        Duration heartbeatInterval();
+
+        /** How long a Java server may stay silent before the requests across servers stop waiting for it. */
+        @WithDefault("10s")
+        Duration heartbeatTimeout();
+    }
+
+    /** Sharded adapter: which channels carry what. */
+    enum SubscriptionMode {
+        /** One channel per namespace. */
+        STATIC,
+        /** One more channel per room that is not a socket's own. */
+        DYNAMIC,
+        /** One more channel per room, the sockets' own included. */
+        DYNAMIC_PRIVATE
+    }
+
+    /**
      * Connection state recovery (Socket.IO 4.6+): a client that lost its connection comes back within a window with
      * the same socket id, rooms and data, and receives the broadcasts it missed. In a cluster the sessions and the
      * missed broadcasts are kept by the primary, so a client recovers on whichever worker it lands on.
@@ -187,8 +272,9 @@ public interface SocketIOConfig {
         int workers();
 
         /**
-         * How long a request to the other workers ({@code fetchSockets}, {@code serverSideEmitWithAck}) waits for their
-         * answers before it fails with what it got. Node's {@code requestsTimeout}.
+         * How long a request to the other servers ({@code fetchSockets}, {@code serverSideEmitWithAck}) waits for
+         * their answers before it fails with what it got: the other workers of a cluster, and the other servers of a
+         * Redis adapter. Node's {@code requestsTimeout}.
          */
         @WithDefault("5s")
         Duration requestsTimeout();
