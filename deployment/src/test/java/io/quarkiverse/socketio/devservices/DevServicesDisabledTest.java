@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
 
-/** {@code quarkus.devservices.enabled=false}, all Dev Services off: no Redis either, for a Redis adapter without hosts. */
+/** {@code quarkus.devservices.enabled=false}, all Dev Services off: no Redis either, for an adapter without hosts. */
 class DevServicesDisabledTest {
 
     @RegisterExtension

@@ -30,7 +30,7 @@ record RedisAdapterChoice(String adapter, String clientName) {
         return REDIS_ADAPTERS.contains(adapter);
     }
 
-    /** The property {@code attribute} of the chosen client: {@code quarkus.redis.hosts}, {@code quarkus.redis.<name>.hosts}. */
+    /** The chosen client's property {@code attribute}: {@code quarkus.redis.hosts}, {@code quarkus.redis.<name>.hosts}. */
     String clientProperty(String attribute) {
         if (clientName == null) {
             return "quarkus.redis." + attribute;

@@ -85,8 +85,8 @@ class RedisDevServiceProcessor {
                 .serviceConfig(String.join("|", String.valueOf(executable.orElse(null)), String.valueOf(port),
                         hostsProperty, String.valueOf(startTimeout)))
                 .description(executable.isPresent()
-                        ? "Redis " + (version != null ? version + " " : "") + "(" + executable.get()
-                                + ") for the Socket.IO " + choice.adapter() + " adapter, through " + choice.describeClient()
+                        ? "Redis " + (version != null ? version + " " : "") + "(" + executable.get() + ") for the Socket.IO "
+                                + choice.adapter() + " adapter, through " + choice.describeClient()
                         : "Redis (quarkus-redis-client's container) for the Socket.IO " + choice.adapter()
                                 + " adapter, through " + choice.describeClient())
                 .startable(() -> new RedisServer(executable.orElse(null), port, logFile, startTimeout))

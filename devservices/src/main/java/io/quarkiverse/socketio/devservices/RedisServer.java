@@ -46,14 +46,15 @@ final class RedisServer implements Startable {
     private final Path logFile;
     private final Duration startTimeout;
 
-    private String existingHosts;
-    private Process process;
-    private Thread shutdownHook;
-    private int port;
-    private String version;
+    // started by Dev Services on one thread, closed on another (the application's shutdown, a JVM shutdown hook)
+    private volatile String existingHosts;
+    private volatile Process process;
+    private volatile Thread shutdownHook;
+    private volatile int port;
+    private volatile String version;
 
     /**
-     * @param executable the program, or {@code null} when none is on the {@code PATH} (then only an existing Redis will do)
+     * @param executable the program, {@code null} when none is on the {@code PATH} (then only an existing Redis will do)
      * @param fixedPort the port, or 0 for a free one
      * @param logFile where its output goes
      * @param startTimeout how long it may take to answer {@code PING}
