@@ -76,6 +76,7 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
     private final Vertx vertx;
     private final SocketIOConfig.Cluster config;
     private final RouterOptions routerOptions;
+    private final RestartPolicy restartPolicy;
     private final String host;
     private final int port;
     private final List<String> command;
@@ -115,6 +116,7 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
         this.host = host;
         this.port = port;
         this.command = WorkerCommand.current();
+        this.restartPolicy = RestartPolicy.of(config.cluster());
         this.routerOptions = new RouterOptions()
                 .path(config.path())
                 .strategy(config.cluster().routing())
@@ -214,7 +216,7 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
     public synchronized ControlMessage.ClusterStats clusterStats() {
         Map<Integer, Integer> restarts = new TreeMap<>();
         for (Slot slot : slots.values()) {
-            restarts.put(slot.index, slot.restartCount);
+            restarts.put(slot.index, slot.restarts.restartCount());
         }
         RelayTraffic traffic = relayTraffic();
         return new ControlMessage.ClusterStats(restarts, traffic.frames(), traffic.bytes());
@@ -392,15 +394,12 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
         }
     }
 
+    /** The slot's current worker exited on its own: restart it after the policy's delay, or give the slot up. */
     private synchronized void scheduleRestart(Slot slot, Instance crashed, int exitCode) {
-        long now = System.nanoTime();
-        Duration window = config.crashLoop().window();
-        while (!slot.restarts.isEmpty() && now - slot.restarts.peekFirst() > window.toNanos()) {
-            slot.restarts.removeFirst();
-        }
-        if (slot.restarts.size() >= config.crashLoop().maxRestarts()) {
+        RestartPolicy.Decision decision = restartPolicy.onExit(slot.restarts, crashed.startedAt, System.nanoTime());
+        if (decision instanceof RestartPolicy.CrashLoop loop) {
             LOG.errorf("Socket.IO cluster worker %d crashed %d times within %ds: crash loop, it is not restarted",
-                    slot.index, slot.restarts.size() + 1, window.toSeconds());
+                    slot.index, loop.crashes(), restartPolicy.window().toSeconds());
             slot.crashLoop = true;
             crashed.state = State.CRASHED;
             if (!slot.everReady) {
@@ -408,15 +407,7 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
             }
             return;
         }
-        boolean ranLong = crashed.startedAt != 0 && now - crashed.startedAt >= window.toNanos();
-        slot.consecutiveCrashes = ranLong ? 0 : slot.consecutiveCrashes + 1;
-        long delay = config.restartDelay().toMillis();
-        for (int i = 1; i < slot.consecutiveCrashes && delay < config.restartMaxDelay().toMillis(); i++) {
-            delay *= 2;
-        }
-        delay = Math.min(delay, config.restartMaxDelay().toMillis());
-        slot.restarts.addLast(now);
-        slot.restartCount++;
+        long delay = ((RestartPolicy.Restart) decision).delayMillis();
         crashed.state = State.CRASHED;
         LOG.warnf("Socket.IO cluster worker %d (pid %s) exited with code %d; restarting it in %d ms", slot.index,
                 crashed.pid(), exitCode, delay);
@@ -443,7 +434,7 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
                     : TimeUnit.NANOSECONDS.toMillis(now - current.startedAt);
             ProcessMetrics metrics = pid > 0 && state != State.STOPPED && state != State.CRASHED ? ProcessMetrics.of(pid)
                     : ProcessMetrics.NONE;
-            rows.add(new WorkerStatus(slot.index, pid, state, uptime, slot.restartCount,
+            rows.add(new WorkerStatus(slot.index, pid, state, uptime, slot.restarts.restartCount(),
                     current == null ? 0 : current.sockets, metrics.rssKb(), metrics.cpuMillis(),
                     current == null ? generation : current.generation));
         }
@@ -734,13 +725,11 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
     private static final class Slot {
 
         final int index;
-        final Deque<Long> restarts = new ArrayDeque<>();
+        final RestartPolicy.History restarts = new RestartPolicy.History();
         final Deque<String> lastLines = new ArrayDeque<>();
         Instance current;
         boolean everReady;
         boolean crashLoop;
-        int consecutiveCrashes;
-        int restartCount;
 
         Slot(int index) {
             this.index = index;
