@@ -1,28 +1,15 @@
 package io.quarkiverse.socketio.runtime.cluster.primary;
 
-import java.io.BufferedReader;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,7 +22,6 @@ import org.jboss.logging.Logger;
 import io.quarkiverse.socketio.runtime.cluster.ClusterOperations;
 import io.quarkiverse.socketio.runtime.cluster.RelayTraffic;
 import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
-import io.quarkiverse.socketio.runtime.cluster.WorkerEnvironment;
 import io.quarkiverse.socketio.runtime.cluster.WorkerStatus;
 import io.quarkiverse.socketio.runtime.cluster.WorkerStatus.State;
 import io.quarkiverse.socketio.runtime.cluster.wire.ControlMessage;
@@ -65,13 +51,6 @@ import io.vertx.core.net.SocketAddress;
 public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperations {
 
     private static final Logger LOG = Logger.getLogger(ClusterPrimary.class);
-    private static final int LOG_LINES_KEPT = 200;
-    /**
-     * The primary's standard output, opened on its own: the logging shutdown of the primary's JVM closes what
-     * {@code System.out} writes to, while the workers' last lines (their shutdown) still come in.
-     */
-    private static final PrintStream WORKER_OUTPUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
-            StandardCharsets.UTF_8);
 
     private final Vertx vertx;
     private final SocketIOConfig.Cluster config;
@@ -83,11 +62,12 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
     /** index -> slot; guarded by this */
     private final Map<Integer, Slot> slots = new TreeMap<>();
     private final Map<Integer, Instance> byNode = new ConcurrentHashMap<>();
-    /** The threads printing the workers' output: the primary's last lines wait for theirs. */
-    private final List<Thread> outputThreads = new CopyOnWriteArrayList<>();
+    /** The workers' lines, printed prefixed: the primary's last lines wait for theirs. */
+    private final WorkerOutput output = new WorkerOutput();
     private final ScheduledExecutorService timers;
     private final CountDownLatch firstStart;
     private ClusterRelay relay;
+    private WorkerLauncher launcher;
     /** connection state recovery, kept by the relay for every worker; null when off */
     private final RecoveryOptions recovery;
     private StickyRouter router;
@@ -140,6 +120,7 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
     public void run() throws Exception {
         relay = ClusterRelay.open(this, recovery);
         LOG.infof("Socket.IO cluster IPC channel: %s", relay.socketPath());
+        launcher = new WorkerLauncher(command, relay, output);
         router = new StickyRouter(vertx, routerOptions);
         // the workers' health checks report the cluster's readiness, and their meters what only the primary counts:
         // tell them every second
@@ -237,26 +218,22 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
     /** Launches a process for the slot (it becomes the slot's current one only when the caller says so). */
     private synchronized Instance launch(Slot slot) {
         int node = nextNode++;
+        int index = slot.index;
         Instance instance = new Instance(slot, node, generation);
         byNode.put(node, instance);
+        WorkerLauncher.Launched launched;
         try {
-            instance.httpPort = freeLoopbackPort();
-            WorkerEnvironment environment = new WorkerEnvironment(slot.index, node, relay.socketPath().toString(),
-                    relay.secret(), instance.httpPort);
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            environment.export(builder.environment());
-            relay.expect(node);
-            instance.process = builder.start();
+            launched = launcher.launch(index, node, line -> keep(index, line));
         } catch (IOException e) {
-            LOG.errorf("Socket.IO cluster worker %d cannot be launched: %s", slot.index, e.getMessage());
-            relay.forget(node);
+            LOG.errorf("Socket.IO cluster worker %d cannot be launched: %s", index, e.getMessage());
             instance.state = State.STOPPED;
             timers.execute(() -> exited(instance, -1));
             return instance;
         }
+        Process process = launched.process();
+        instance.httpPort = launched.httpPort();
+        instance.process = process;
         instance.startedAt = System.nanoTime();
-        Process process = instance.process;
-        pipeOutput(slot.index, process.getInputStream());
         process.onExit().thenAccept(p -> exited(instance, p.exitValue()));
         timers.schedule(() -> {
             if (instance.state == State.STARTING && process.isAlive() && !stopping) {
@@ -268,38 +245,12 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
         return instance;
     }
 
-    /** Prints each line of a worker with its index, and keeps the last ones for the logs command. */
-    private void pipeOutput(int index, InputStream output) {
-        Thread thread = new Thread(() -> {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8));
-            int interrupted = 0;
-            while (true) {
-                String line;
-                try {
-                    line = lines.readLine();
-                } catch (IOException e) {
-                    // When the worker exits, the JDK moves what is left in the pipe into the same stream and fails
-                    // the read in progress ("Stream closed"): read on, up to the end of the worker's last lines.
-                    if (++interrupted > 3) {
-                        break;
-                    }
-                    continue;
-                }
-                if (line == null) {
-                    break;
-                }
-                String prefixed = "[worker " + index + "] " + line;
-                WORKER_OUTPUT.println(prefixed);
-                Slot slot = slotOf(index);
-                if (slot != null) {
-                    slot.keep(prefixed);
-                }
-            }
-            outputThreads.remove(Thread.currentThread());
-        }, "socketio-cluster-worker-" + index + "-output");
-        thread.setDaemon(true);
-        outputThreads.add(thread);
-        thread.start();
+    /** Keeps a line of worker {@code index} in the slot that has that index now. */
+    private void keep(int index, String line) {
+        Slot slot = slotOf(index);
+        if (slot != null) {
+            slot.lastLines.add(line);
+        }
     }
 
     private synchronized Slot slotOf(int index) {
@@ -445,9 +396,7 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
     public synchronized List<String> logs() {
         List<String> lines = new ArrayList<>();
         for (Slot slot : slots.values()) {
-            synchronized (slot.lastLines) {
-                lines.addAll(slot.lastLines);
-            }
+            lines.addAll(slot.lastLines.lines());
         }
         return lines;
     }
@@ -631,13 +580,7 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
             management.close();
         }
         stopAll(config.drainTimeout());
-        for (Thread output : outputThreads) {
-            try {
-                output.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        output.awaitEnd(2000);
         try {
             router.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -648,7 +591,7 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
         LOG.info("Socket.IO cluster primary stopped");
         System.out.flush();
         System.err.flush();
-        WORKER_OUTPUT.flush();
+        output.flush();
         // The JVM is already shutting down; Quarkus' own hook waits for the startup the primary never finished.
         Runtime.getRuntime().halt(0);
     }
@@ -682,14 +625,6 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
         }
     }
 
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return socket.getLocalPort();
-        }
-    }
-
     private static Duration longest(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
     }
@@ -699,49 +634,18 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
         return generation;
     }
 
-    /** Memory and CPU of a process, from {@code /proc} (zero where the system does not tell). */
-    record ProcessMetrics(long rssKb, long cpuMillis) {
-
-        static final ProcessMetrics NONE = new ProcessMetrics(0, 0);
-
-        static ProcessMetrics of(long pid) {
-            long rss = 0;
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                    if (line.startsWith("VmRSS:")) {
-                        rss = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // not on Linux, or the process just exited
-            }
-            long cpu = ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toMillis)
-                    .orElse(0L);
-            return new ProcessMetrics(rss, cpu);
-        }
-    }
-
     /** A worker's place: its index stays across restarts and reloads; its process (the instance) changes. */
     private static final class Slot {
 
         final int index;
         final RestartPolicy.History restarts = new RestartPolicy.History();
-        final Deque<String> lastLines = new ArrayDeque<>();
+        final LastLines lastLines = new LastLines();
         Instance current;
         boolean everReady;
         boolean crashLoop;
 
         Slot(int index) {
             this.index = index;
-        }
-
-        void keep(String line) {
-            synchronized (lastLines) {
-                lastLines.addLast(line);
-                if (lastLines.size() > LOG_LINES_KEPT) {
-                    lastLines.removeFirst();
-                }
-            }
         }
     }
 
