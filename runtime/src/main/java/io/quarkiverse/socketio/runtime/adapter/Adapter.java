@@ -83,12 +83,13 @@ public interface Adapter {
     }
 
     /**
-     * Takes the session {@code pid} of this namespace for a client that came back with {@code offset}, and calls
-     * {@code then} with it and the broadcasts it missed, or with {@code null} when it cannot be recovered. {@code then}
+     * Takes the session {@code pid} of this namespace for a client that came back with {@code offset} (the last offset
+     * it received, as the adapter wrote it), and calls {@code then} with it and the broadcasts it missed, or with
+     * {@code null} when it cannot be recovered (an offset this adapter could not have written included). {@code then}
      * runs in the adapter's delivery order: broadcasts delivered after it returns reach the sockets in the rooms it
      * joined, those before are among the missed ones; so it must put the socket in its rooms before it returns.
      */
-    default void restoreSession(String pid, long offset, Consumer<RestoredSession> then) {
+    default void restoreSession(String pid, String offset, Consumer<RestoredSession> then) {
         then.accept(null);
     }
 

@@ -24,6 +24,9 @@ import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
 import io.quarkiverse.socketio.runtime.recovery.RestoredSession;
 import io.quarkiverse.socketio.runtime.recovery.SessionState;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * The adapter of a single process: rooms in memory, every operation applied to local sockets only. Other adapters
@@ -169,9 +172,10 @@ public class InMemoryAdapter implements Adapter {
     }
 
     @Override
-    public void restoreSession(String pid, long offset, Consumer<RestoredSession> then) {
+    public void restoreSession(String pid, String offsetText, Consumer<RestoredSession> then) {
         RecoveryStore<LocalBroadcast, SessionState> store = namespace.recoveryStore();
-        if (store == null) {
+        long offset = Offsets.parse(offsetText);
+        if (store == null || offset < 0) {
             then.accept(null);
             return;
         }
@@ -299,5 +303,23 @@ public class InMemoryAdapter implements Adapter {
             }
         }
         return ids;
+    }
+
+    /** Completes a request's Uni on the Vert.x context of its caller, when it had one. */
+    protected static <T> void completeOn(Context caller, UniEmitter<? super T> emitter, T item) {
+        if (caller == null || Vertx.currentContext() == caller) {
+            emitter.complete(item);
+        } else {
+            caller.runOnContext(v -> emitter.complete(item));
+        }
+    }
+
+    /** Fails a request's Uni on the Vert.x context of its caller, when it had one. */
+    protected static void failOn(Context caller, UniEmitter<?> emitter, Throwable failure) {
+        if (caller == null || Vertx.currentContext() == caller) {
+            emitter.fail(failure);
+        } else {
+            caller.runOnContext(v -> emitter.fail(failure));
+        }
     }
 }

@@ -1,10 +1,15 @@
 package io.quarkiverse.socketio.runtime.adapter;
 
 import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkiverse.socketio.Handshake;
 import io.quarkiverse.socketio.RemoteSocket;
 import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
@@ -36,8 +41,24 @@ public interface LocalNamespace {
     /**
      * Runs the handlers of an event another server sent with serverSideEmit; {@code ack} is {@code null} when the
      * sender wants no answer, and is called at most once otherwise.
+     *
+     * @return whether a handler of the event ran: without one, no answer will ever come
      */
-    void onServerSideEmit(ArrayNode eventAndArgs, Consumer<ArrayNode> ack);
+    boolean onServerSideEmit(ArrayNode eventAndArgs, Consumer<ArrayNode> ack);
+
+    /**
+     * A socket of another server, as its server described it to fetchSockets: its operations go through this
+     * namespace's broadcast operators, so they reach it wherever it is connected.
+     *
+     * @param data the socket's data as it travelled (a map, else none), read with the application's mapper
+     */
+    RemoteSocket remoteSocket(String id, Handshake handshake, Set<String> rooms, JsonNode data);
+
+    /**
+     * A socket's data as it travels to another server, written with the application's mapper; data that cannot be
+     * written travels empty (with a warning naming the socket).
+     */
+    ObjectNode dataTree(String socketId, Map<String, Object> data);
 
     /**
      * The store of connection state recovery in this process, or {@code null} when recovery is off. The in-memory

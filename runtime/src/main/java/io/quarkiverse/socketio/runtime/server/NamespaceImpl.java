@@ -3,14 +3,17 @@ package io.quarkiverse.socketio.runtime.server;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -19,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkiverse.socketio.BroadcastOperator;
 import io.quarkiverse.socketio.ConnectionRejectedException;
 import io.quarkiverse.socketio.Handshake;
+import io.quarkiverse.socketio.RemoteSocket;
 import io.quarkiverse.socketio.SocketIOEvent;
 import io.quarkiverse.socketio.SocketIOMiddleware;
 import io.quarkiverse.socketio.SocketIOSocket;
@@ -28,7 +32,6 @@ import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalBroadcast;
 import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
-import io.quarkiverse.socketio.runtime.recovery.Offsets;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
 import io.quarkiverse.socketio.runtime.recovery.SessionState;
@@ -41,6 +44,8 @@ import io.vertx.core.Vertx;
 final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
 
     private static final Logger LOG = Logger.getLogger(NamespaceImpl.class);
+    private static final TypeReference<LinkedHashMap<String, Object>> LINKED_MAP = new TypeReference<>() {
+    };
 
     private final String name;
     private final SocketIOServerImpl server;
@@ -137,13 +142,44 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
     }
 
     @Override
-    public void onServerSideEmit(ArrayNode eventAndArgs, Consumer<ArrayNode> ack) {
+    public RemoteSocket remoteSocket(String id, Handshake handshake, Set<String> rooms, JsonNode data) {
+        Map<String, Object> map = Map.of();
+        if (data != null && data.isObject()) {
+            try {
+                map = Collections.unmodifiableMap(json().mapper().convertValue(data, LINKED_MAP));
+            } catch (IllegalArgumentException e) {
+                LOG.debugf("The data of socket %s of another server cannot be read: %s", id, e.getMessage());
+            }
+        }
+        return new SocketSnapshot(id, handshake, rooms, map, this);
+    }
+
+    @Override
+    public ObjectNode dataTree(String socketId, Map<String, Object> data) {
+        if (data == null || data.isEmpty()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        try {
+            JsonNode tree = json().toNode(data);
+            return tree instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode();
+        } catch (RuntimeException e) {
+            LOG.warnf("The data of socket %s cannot be sent to another server (%s); it is sent empty", socketId,
+                    e.getMessage());
+            return JsonNodeFactory.instance.objectNode();
+        }
+    }
+
+    @Override
+    public boolean onServerSideEmit(ArrayNode eventAndArgs, Consumer<ArrayNode> ack) {
         ReceivedEvent event = new ReceivedEvent(eventAndArgs, json(), null, ack);
+        boolean handled = false;
         for (NamespaceHandlers registered : registeredHandlers()) {
             for (Consumer<SocketIOEvent> handler : registered.serverSideHandlers(event.name())) {
+                handled = true;
                 runHandler(handler, event, "server-side event " + event.name());
             }
         }
+        return handled;
     }
 
     private List<NamespaceHandlers> registeredHandlers() {
@@ -164,12 +200,11 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
             return;
         }
         JsonNode auth = handshake.auth();
-        long offset = auth.path("offset").isTextual() ? Offsets.parse(auth.get("offset").asText()) : -1;
-        if (!auth.path("pid").isTextual() || offset < 0) {
+        if (!auth.path("pid").isTextual() || !auth.path("offset").isTextual()) {
             admit(client, new SocketImpl(this, client, handshake, true), false);
             return;
         }
-        adapter.restoreSession(auth.get("pid").asText(), offset, restored -> {
+        adapter.restoreSession(auth.get("pid").asText(), auth.get("offset").asText(), restored -> {
             if (restored == null) {
                 client.runOnContext(() -> admit(client, new SocketImpl(this, client, handshake, true), false));
                 return;

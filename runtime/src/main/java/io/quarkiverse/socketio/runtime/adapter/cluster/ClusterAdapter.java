@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,13 +17,10 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 
 import io.quarkiverse.socketio.AckTimeoutException;
-import io.quarkiverse.socketio.BroadcastOperator;
 import io.quarkiverse.socketio.ClusterTimeoutException;
-import io.quarkiverse.socketio.Handshake;
 import io.quarkiverse.socketio.RemoteSocket;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
 import io.quarkiverse.socketio.runtime.adapter.InMemoryAdapter;
@@ -46,9 +42,9 @@ import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessageCodec;
 import io.quarkiverse.socketio.runtime.cluster.wire.RecoveryMessage;
 import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
+import io.quarkiverse.socketio.runtime.recovery.Offsets;
 import io.quarkiverse.socketio.runtime.recovery.RestoredSession;
 import io.quarkiverse.socketio.runtime.recovery.SessionState;
-import io.quarkiverse.socketio.runtime.server.SocketSnapshot;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
@@ -194,7 +190,12 @@ public class ClusterAdapter extends InMemoryAdapter {
     }
 
     @Override
-    public void restoreSession(String pid, long offset, Consumer<RestoredSession> then) {
+    public void restoreSession(String pid, String offsetText, Consumer<RestoredSession> then) {
+        long offset = Offsets.parse(offsetText);
+        if (offset < 0) {
+            then.accept(null);
+            return;
+        }
         cluster.restore(this, SessionState.key(namespace.name(), pid), offset, then);
     }
 
@@ -400,7 +401,7 @@ public class ClusterAdapter extends InMemoryAdapter {
                 if (request != null && request.type == Type.FETCH_SOCKETS) {
                     List<RemoteSocket> sockets = new ArrayList<>(response.sockets().size());
                     for (SocketDetails details : response.sockets()) {
-                        sockets.add(remoteSocket(details));
+                        sockets.add(details.toRemoteSocket(namespace));
                     }
                     ((Request<RemoteSocket>) request).respond(message.uid(), sockets);
                 }
@@ -449,10 +450,7 @@ public class ClusterAdapter extends InMemoryAdapter {
     private void onFetchSockets(FetchSockets fetch, int sourceNode) {
         List<SocketDetails> sockets = new ArrayList<>();
         for (LocalSocket socket : localTargets(fetch.opts())) {
-            RemoteSocket snapshot = socket.snapshot();
-            sockets.add(new SocketDetails(snapshot.id(),
-                    snapshot.handshake() == null ? EMPTY_HANDSHAKE : snapshot.handshake(), snapshot.rooms(),
-                    dataTree(snapshot)));
+            sockets.add(SocketDetails.of(socket, namespace));
         }
         cluster.send(sourceNode,
                 response(Type.FETCH_SOCKETS_RESPONSE, new FetchSocketsResponse(fetch.requestId(), sockets)));
@@ -529,60 +527,9 @@ public class ClusterAdapter extends InMemoryAdapter {
         return new ClusterMessage(type, uid, namespace.name(), data);
     }
 
-    private JsonNode dataTree(RemoteSocket snapshot) {
-        Map<String, Object> data = snapshot.data();
-        if (data == null || data.isEmpty()) {
-            return JsonNodeFactory.instance.objectNode();
-        }
-        try {
-            return cluster.json().toNode(data);
-        } catch (RuntimeException e) {
-            LOG.warnf("The data of socket %s cannot be sent to another server (%s); it is sent empty", snapshot.id(),
-                    e.getMessage());
-            return JsonNodeFactory.instance.objectNode();
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private RemoteSocket remoteSocket(SocketDetails details) {
-        Map<String, Object> data;
-        if (details.data() != null && details.data().isObject()) {
-            try {
-                data = cluster.mapper().convertValue(details.data(), LinkedHashMap.class);
-            } catch (IllegalArgumentException e) {
-                data = Map.of();
-            }
-        } else {
-            data = Map.of();
-        }
-        data = java.util.Collections.unmodifiableMap(data);
-        if (namespace instanceof BroadcastOperator operator) {
-            return new SocketSnapshot(details.id(), details.handshake(), details.rooms(), data, operator);
-        }
-        return new AdapterRemoteSocket(details.id(), details.handshake(), details.rooms(), data, this, cluster.json());
-    }
-
-    private static final Handshake EMPTY_HANDSHAKE = new Handshake(Map.of(), Map.of(), null, false, null, null, null);
-
     private static String randomId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return String.format("%016x", random.nextLong());
-    }
-
-    private static <T> void completeOn(Context caller, UniEmitter<? super T> emitter, T item) {
-        if (caller == null || Vertx.currentContext() == caller) {
-            emitter.complete(item);
-        } else {
-            caller.runOnContext(v -> emitter.complete(item));
-        }
-    }
-
-    private static void failOn(Context caller, UniEmitter<?> emitter, Throwable failure) {
-        if (caller == null || Vertx.currentContext() == caller) {
-            emitter.fail(failure);
-        } else {
-            caller.runOnContext(v -> emitter.fail(failure));
-        }
     }
 
     /** A remote adapter of this namespace: its node, and when it was last heard (nanoTime). */

@@ -3,6 +3,7 @@ package io.quarkiverse.socketio.runtime.adapter.wire;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -12,7 +13,9 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.quarkiverse.socketio.Handshake;
+import io.quarkiverse.socketio.RemoteSocket;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
+import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 
 /**
@@ -159,6 +162,20 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
             Objects.requireNonNull(handshake, "handshake");
             rooms = ordered(rooms == null ? Set.of() : rooms);
         }
+
+        /** A local socket as it is described to another server. */
+        public static SocketDetails of(LocalNamespace.LocalSocket socket, LocalNamespace namespace) {
+            RemoteSocket snapshot = socket.snapshot();
+            return new SocketDetails(snapshot.id(), snapshot.handshake() == null ? NO_HANDSHAKE : snapshot.handshake(),
+                    snapshot.rooms(), namespace.dataTree(snapshot.id(), snapshot.data()));
+        }
+
+        /** The socket this describes, as {@code namespace} sees a socket of another server. */
+        public RemoteSocket toRemoteSocket(LocalNamespace namespace) {
+            return namespace.remoteSocket(id, handshake, rooms, data);
+        }
+
+        private static final Handshake NO_HANDSHAKE = new Handshake(Map.of(), Map.of(), null, false, null, null, null);
     }
 
     /**
