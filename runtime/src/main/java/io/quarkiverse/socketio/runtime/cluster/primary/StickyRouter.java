@@ -25,8 +25,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -34,11 +32,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -57,16 +52,7 @@ import io.vertx.core.net.impl.ConnectionBase;
  * direct WebSocket handshake, the worker's first text frame. So the client's next request can never arrive before the
  * router knows the owner.
  * <p>
- * <b>Forgetting sids.</b> The router never parses the Engine.IO stream, so it forgets a sid when: the worker answers
- * a request of that sid with 400 code 1 (the worker no longer knows it); a WebSocket relayed for the sid closes after
- * the session was upgraded to it (the client sent the upgrade packet {@code 5}) or was opened over it (a direct
- * WebSocket handshake), since the session ends with its transport; the worker is removed; or no request of the sid was
- * seen for {@link RouterOptions#sessionIdleTimeout()} while no WebSocket of it is open (polling sessions closed by the
- * client, or by a ping timeout). The map is bounded by {@link RouterOptions#maxSessions()}: handshakes beyond it get
- * 503.
- * <p>
- * <b>Least-connection counts</b>, per worker: handshakes in flight (counted when the router sends them) + sessions it
- * knows of + plain requests in flight.
+ * <b>Forgetting sids</b>, the bound on sessions and the least-connection counts: see {@link SessionTable}.
  * <p>
  * <b>Forwarding.</b> Pooled HTTP/1.1 client per worker; request and response bodies are piped (streamed, in order,
  * with back-pressure); headers are copied except hop-by-hop ones (and those named by {@code Connection});
@@ -103,22 +89,13 @@ public final class StickyRouter {
      */
     private static final Set<String> UPGRADE_REQUEST_EXCLUDED = Set.of("sec-websocket-extensions", "content-length");
 
-    private enum Kind {
-        /** A request of a known sid. */
-        SESSION,
-        /** An Engine.IO handshake (no sid). */
-        HANDSHAKE,
-        /** Anything else. */
-        PLAIN
-    }
-
     private final Vertx vertx;
     private final RouterOptions options;
     private final String path;
     private final String pathNoSlash;
-    private final Map<Integer, Worker> workers = new ConcurrentHashMap<>();
-    private volatile Worker[] ring = new Worker[0];
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<Integer, RoutedWorker> workers = new ConcurrentHashMap<>();
+    private volatile RoutedWorker[] ring = new RoutedWorker[0];
+    private final SessionTable table;
     private final AtomicInteger next = new AtomicInteger();
     /** The deployments of the listeners (one HTTP server per event loop, sharing the port); null until listening. */
     private List<String> listeners;
@@ -130,6 +107,7 @@ public final class StickyRouter {
         this.options = options;
         this.path = options.path();
         this.pathNoSlash = path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+        this.table = new SessionTable(options);
     }
 
     // ---------------------------------------------------------------- lifecycle and workers
@@ -143,8 +121,7 @@ public final class StickyRouter {
             return Future.failedFuture(new IllegalStateException("Already listening"));
         }
         listeners = new ArrayList<>();
-        long period = Math.max(1000, options.sessionIdleTimeout().toMillis() / 4);
-        sweepTimer = vertx.setPeriodic(period, id -> sweep());
+        sweepTimer = vertx.setPeriodic(SessionTable.sweepPeriodMillis(options), id -> table.sweep());
         // Vert.x shares a port among its servers; a negative port is a random one, shared likewise
         int shared = port == 0 ? -1 : port;
         AtomicInteger actual = new AtomicInteger();
@@ -203,20 +180,20 @@ public final class StickyRouter {
             listeners.clear();
         }
         for (Integer index : new ArrayList<>(workers.keySet())) {
-            Worker worker = workers.remove(index);
+            RoutedWorker worker = workers.remove(index);
             if (worker != null) {
                 all.addAll(worker.close());
             }
         }
-        ring = new Worker[0];
-        sessions.clear();
+        ring = new RoutedWorker[0];
+        table.clear();
         return Future.join(all).mapEmpty();
     }
 
     /** Adds (or replaces) the worker with this index, reached at {@code address}. */
     public synchronized void addWorker(int index, SocketAddress address) {
         removeWorker(index);
-        Worker worker = new Worker(index, address, vertx, options);
+        RoutedWorker worker = RoutedWorker.create(vertx, index, address, options);
         workers.put(index, worker);
         rebuildRing();
     }
@@ -226,13 +203,13 @@ public final class StickyRouter {
      * 1) and the connections to it are closed.
      */
     public synchronized boolean removeWorker(int index) {
-        Worker worker = workers.remove(index);
+        RoutedWorker worker = workers.remove(index);
         if (worker == null) {
             return false;
         }
         worker.removed = true;
         rebuildRing();
-        sessions.entrySet().removeIf(e -> e.getValue().worker == worker);
+        table.forgetAll(worker);
         worker.close();
         return true;
     }
@@ -242,7 +219,7 @@ public final class StickyRouter {
      * reach it (it is about to close them, its clients then reconnect to the others).
      */
     public synchronized boolean drainWorker(int index) {
-        Worker worker = workers.get(index);
+        RoutedWorker worker = workers.get(index);
         if (worker == null) {
             return false;
         }
@@ -252,7 +229,7 @@ public final class StickyRouter {
     }
 
     private void rebuildRing() {
-        Worker[] r = workers.values().stream().filter(w -> !w.draining).toArray(Worker[]::new);
+        RoutedWorker[] r = workers.values().stream().filter(w -> !w.draining).toArray(RoutedWorker[]::new);
         Arrays.sort(r, (a, b) -> Integer.compare(a.index, b.index));
         ring = r;
     }
@@ -262,7 +239,7 @@ public final class StickyRouter {
      * than piped; false when there is no such worker (any more).
      */
     public synchronized boolean handoff(int index, HandoffSender sender) {
-        Worker worker = workers.get(index);
+        RoutedWorker worker = workers.get(index);
         if (worker == null || worker.removed) {
             return false;
         }
@@ -276,39 +253,34 @@ public final class StickyRouter {
      * and is forgotten, unless it goes on polling ({@code stillPolling}: the WebSocket probe failed).
      */
     public void handoffClosed(int index, String sid, boolean stillPolling) {
-        Worker worker = workers.get(index);
+        RoutedWorker worker = workers.get(index);
         if (worker == null) {
             return;
         }
         if (sid.isEmpty()) {
-            worker.load.decrementAndGet();
+            table.countEnded(worker);
             return;
         }
-        Session session = sessions.get(sid);
+        SessionTable.Session session = table.find(sid);
         if (session != null && session.worker == worker) {
-            session.lastSeen = System.nanoTime();
-            session.pipes.decrementAndGet();
-            if (!stillPolling) {
-                forget(sid, session);
-            }
+            table.webSocketEnded(sid, session, !stillPolling);
         }
     }
 
     /** The index of the worker owning this sid, or -1. */
     public int ownerOf(String sid) {
-        Session s = sessions.get(sid);
-        return s == null || s.worker.removed ? -1 : s.worker.index;
+        return table.ownerOf(sid);
     }
 
     /** The number of sids the router remembers. */
     public int sessionCount() {
-        return sessions.size();
+        return table.size();
     }
 
     /** The least-connection count of each worker (handshakes in flight + known sessions + plain requests in flight). */
     public Map<Integer, Integer> loads() {
         Map<Integer, Integer> loads = new LinkedHashMap<>();
-        for (Worker w : ring) {
+        for (RoutedWorker w : ring) {
             loads.put(w.index, w.load.get());
         }
         return loads;
@@ -333,45 +305,44 @@ public final class StickyRouter {
                 return;
             }
             if (sid != null) {
-                Session session = sessions.get(sid);
-                if (session == null || session.worker.removed) {
+                SessionTable.Session session = table.find(sid);
+                if (session == null) {
                     unknownSid(req);
                     return;
                 }
-                session.lastSeen = System.nanoTime();
-                if (upgrade) {
-                    webSocket(req, session.worker, Kind.SESSION, sid, session);
-                } else {
-                    forward(req, session.worker, Kind.SESSION, sid, session);
-                }
+                send(req, upgrade, Route.session(sid, session));
                 return;
             }
-            if (sessions.size() >= options.maxSessions()) {
+            if (table.full()) {
                 simple(req, 503, null, null);
                 return;
             }
-            dispatch(req, upgrade, Kind.HANDSHAKE);
+            dispatch(req, upgrade, Route.Kind.HANDSHAKE);
             return;
         }
-        dispatch(req, upgrade, Kind.PLAIN);
+        dispatch(req, upgrade, Route.Kind.PLAIN);
     }
 
-    private void dispatch(HttpServerRequest req, boolean upgrade, Kind kind) {
-        Worker worker = choose();
+    private void dispatch(HttpServerRequest req, boolean upgrade, Route.Kind kind) {
+        RoutedWorker worker = choose();
         if (worker == null) {
             simple(req, 503, null, null);
             return;
         }
-        worker.load.incrementAndGet(); // counted the moment it is sent
+        table.countSent(worker); // counted the moment it is sent
+        send(req, upgrade, Route.chosen(kind, worker));
+    }
+
+    private void send(HttpServerRequest req, boolean upgrade, Route route) {
         if (upgrade) {
-            webSocket(req, worker, kind, null, null);
+            webSocket(req, route);
         } else {
-            forward(req, worker, kind, null, null);
+            forward(req, route);
         }
     }
 
-    private Worker choose() {
-        Worker[] r = ring;
+    private RoutedWorker choose() {
+        RoutedWorker[] r = ring;
         int n = r.length;
         if (n == 0) {
             return null;
@@ -383,10 +354,10 @@ public final class StickyRouter {
             case RANDOM:
                 return r[ThreadLocalRandom.current().nextInt(n)];
             default:
-                Worker best = null;
+                RoutedWorker best = null;
                 int bestLoad = Integer.MAX_VALUE;
                 for (int i = 0; i < n; i++) {
-                    Worker w = r[(start + i) % n];
+                    RoutedWorker w = r[(start + i) % n];
                     int load = w.load.get();
                     if (load < bestLoad) {
                         best = w;
@@ -398,45 +369,6 @@ public final class StickyRouter {
     }
 
     // ---------------------------------------------------------------- sessions
-
-    private void register(String sid, Worker worker, boolean direct) {
-        Session session = new Session(worker, direct);
-        if (worker.removed) {
-            worker.load.decrementAndGet();
-            return;
-        }
-        Session previous = sessions.put(sid, session);
-        if (previous != null) {
-            previous.worker.load.decrementAndGet();
-        }
-    }
-
-    private Session registerPiped(String sid, Worker worker) {
-        Session session = new Session(worker, true);
-        session.pipes.incrementAndGet();
-        Session previous = sessions.put(sid, session);
-        if (previous != null) {
-            previous.worker.load.decrementAndGet();
-        }
-        return session;
-    }
-
-    private void forget(String sid, Session session) {
-        if (sessions.remove(sid, session)) {
-            session.worker.load.decrementAndGet();
-        }
-    }
-
-    private void sweep() {
-        long now = System.nanoTime();
-        long idle = options.sessionIdleTimeout().toNanos();
-        for (Map.Entry<String, Session> e : sessions.entrySet()) {
-            Session s = e.getValue();
-            if (s.pipes.get() == 0 && s.inFlight.get() == 0 && now - s.lastSeen > idle) {
-                forget(e.getKey(), s);
-            }
-        }
-    }
 
     /** Reads the sid of an Engine.IO open packet {@code 0{"sid":"...",...}}, or null. */
     static String openSid(String packet) {
@@ -466,20 +398,22 @@ public final class StickyRouter {
 
     // ---------------------------------------------------------------- HTTP
 
-    private void forward(HttpServerRequest req, Worker worker, Kind kind, String sid, Session session) {
+    /** Sends {@code req} (paused, its body unread) to the route's worker, and the worker's answer to the client. */
+    private void forward(HttpServerRequest req, Route route) {
+        RoutedWorker worker = route.worker();
+        SessionTable.Session session = route.session();
         AtomicBoolean done = new AtomicBoolean();
         Runnable finish = () -> {
             if (done.compareAndSet(false, true)) {
-                if (kind == Kind.PLAIN) {
-                    worker.load.decrementAndGet();
+                if (route.kind() == Route.Kind.PLAIN) {
+                    table.countEnded(worker);
                 } else if (session != null) {
-                    session.lastSeen = System.nanoTime();
-                    session.inFlight.decrementAndGet();
+                    table.requestEnded(session);
                 }
             }
         };
         if (session != null) {
-            session.inFlight.incrementAndGet();
+            table.requestStarted(session);
         }
         RequestOptions ro = new RequestOptions()
                 .setMethod(req.method())
@@ -490,9 +424,7 @@ public final class StickyRouter {
                 .setHeaders(forwardHeaders(req, false));
         worker.http.request(ro).onComplete(ar -> {
             if (ar.failed()) {
-                if (kind == Kind.HANDSHAKE) {
-                    worker.load.decrementAndGet();
-                }
+                handshakeFailed(route);
                 finish.run();
                 LOG.debugf("Router: worker %d unreachable: %s", worker.index, ar.cause().toString());
                 simple(req, worker.removed ? 503 : 502, null, null);
@@ -507,44 +439,43 @@ public final class StickyRouter {
             resp.closeHandler(v -> creq.reset()); // the client left: abort (a pending long-poll, an upload)
             creq.response().onComplete(rar -> {
                 if (rar.failed()) {
-                    if (kind == Kind.HANDSHAKE) {
-                        worker.load.decrementAndGet();
-                    }
+                    handshakeFailed(route);
                     finish.run();
                     simple(req, 502, null, null);
                     return;
                 }
-                relay(req, rar.result(), worker, kind, sid, session, finish);
+                relay(req, rar.result(), route, finish);
             });
             req.pipe().endOnFailure(false).to(creq).onFailure(t -> creq.reset(0, t));
         });
     }
 
-    private void relay(HttpServerRequest req, HttpClientResponse cres, Worker worker, Kind kind, String sid,
-            Session session, Runnable finish) {
+    /** A handshake that gave no answer gives its count back. */
+    private void handshakeFailed(Route route) {
+        if (route.kind() == Route.Kind.HANDSHAKE) {
+            table.countEnded(route.worker());
+        }
+    }
+
+    private void relay(HttpServerRequest req, HttpClientResponse cres, Route route, Runnable finish) {
         HttpServerResponse resp = req.response();
         int status = cres.statusCode();
-        if (kind == Kind.HANDSHAKE || (kind == Kind.SESSION && status == 400)) {
+        Route.Kind kind = route.kind();
+        if (kind == Route.Kind.HANDSHAKE || (kind == Route.Kind.SESSION && status == 400)) {
             // small answers read whole: the sid of a handshake, or the code of a refusal
             readBody(cres, options.maxHandshakeResponseSize()).onComplete(bar -> {
                 if (bar.failed()) {
-                    if (kind == Kind.HANDSHAKE) {
-                        worker.load.decrementAndGet();
-                    }
+                    handshakeFailed(route);
                     finish.run();
                     simple(req, 502, null, null);
                     return;
                 }
                 Buffer body = bar.result();
-                if (kind == Kind.HANDSHAKE) {
+                if (kind == Route.Kind.HANDSHAKE) {
                     String newSid = status == 200 ? openSid(body.toString(StandardCharsets.UTF_8)) : null;
-                    if (newSid != null) {
-                        register(newSid, worker, false); // before the client can see the answer
-                    } else {
-                        worker.load.decrementAndGet();
-                    }
+                    table.handshakeAnswered(route.worker(), newSid); // before the client can see the answer
                 } else if (isUnknownSid(status, body)) {
-                    forget(sid, session);
+                    table.forget(route.sid(), route.session());
                 }
                 finish.run();
                 if (resp.closed() || resp.ended()) {
@@ -573,7 +504,8 @@ public final class StickyRouter {
         cres.pipe().endOnFailure(false).to(resp).onComplete(par -> {
             finish.run();
             if (par.failed()) {
-                LOG.debugf("Router: relaying an answer of worker %d failed: %s", worker.index, par.cause().toString());
+                LOG.debugf("Router: relaying an answer of worker %d failed: %s", route.worker().index,
+                        par.cause().toString());
                 if (!resp.ended()) {
                     resp.reset();
                 }
@@ -676,9 +608,10 @@ public final class StickyRouter {
      * Opens a raw connection to the worker and writes the client's upgrade request on it; the worker's answer decides
      * the rest (see {@link Tunnel}).
      */
-    private void webSocket(HttpServerRequest req, Worker worker, Kind kind, String sid, Session session) {
-        if (session != null) {
-            session.pipes.incrementAndGet(); // held while connecting, so the sweep cannot forget it meanwhile
+    private void webSocket(HttpServerRequest req, Route route) {
+        RoutedWorker worker = route.worker();
+        if (route.session() != null) {
+            table.webSocketOpening(route.session()); // held while connecting, so the sweep cannot forget it meanwhile
         }
         Buffer head = upgradeRequest(req);
         HandoffSender sender = worker.handoff;
@@ -686,32 +619,31 @@ public final class StickyRouter {
         if (sender != null && sender.isOpen() && channel != null && HandoffSender.canHandOff(channel)
                 && head.length() <= SocketHandoff.MAX_HEAD) {
             // the session's hold (or the handshake's count) is given back when the worker reports the connection closed
-            sender.handOff(channel, kind == Kind.SESSION ? sid : "", head, failure -> {
+            sender.handOff(channel, route.kind() == Route.Kind.SESSION ? route.sid() : "", head, failure -> {
                 if (failure != null) {
                     LOG.debugf("Router: handing a WebSocket to worker %d failed: %s", worker.index, failure.toString());
-                    notOpened(worker, kind, session);
+                    notOpened(route);
                 }
             });
             return;
         }
         worker.net.connect(worker.address).onComplete(ar -> {
             if (ar.failed()) {
-                notOpened(worker, kind, session);
+                notOpened(route);
                 LOG.debugf("Router: WebSocket to worker %d failed: %s", worker.index, ar.cause().toString());
                 simple(req, worker.removed ? 503 : 502, null, null);
                 return;
             }
-            new Tunnel(req, ar.result(), worker, kind, sid, session).start(head);
+            new Tunnel(req, ar.result(), route).start(head);
         });
     }
 
     /** A WebSocket that did not open: what {@link #webSocket} counted for it is given back. */
-    private static void notOpened(Worker worker, Kind kind, Session session) {
-        if (kind != Kind.SESSION) {
-            worker.load.decrementAndGet();
+    private void notOpened(Route route) {
+        if (route.kind() != Route.Kind.SESSION) {
+            table.countEnded(route.worker());
         } else {
-            session.pipes.decrementAndGet();
-            session.lastSeen = System.nanoTime();
+            table.webSocketEnded(route.sid(), route.session(), false);
         }
     }
 
@@ -755,10 +687,11 @@ public final class StickyRouter {
     private final class Tunnel {
         private final HttpServerRequest req;
         private final NetSocket back;
-        private final Worker worker;
-        private final Kind kind;
+        private final Route route;
+        private final RoutedWorker worker;
+        private final Route.Kind kind;
         private String sid;
-        private Session session;
+        private SessionTable.Session session;
         private NetSocket front;
         /** The worker's answer until its head is read, then the body of a refusal. */
         private Buffer answer = Buffer.buffer();
@@ -771,16 +704,17 @@ public final class StickyRouter {
         private WebSocketFrameScanner upgradeScanner;
         private boolean upgraded;
 
-        Tunnel(HttpServerRequest req, NetSocket back, Worker worker, Kind kind, String sid, Session session) {
+        Tunnel(HttpServerRequest req, NetSocket back, Route route) {
             this.req = req;
             this.back = back;
-            this.worker = worker;
-            this.kind = kind;
-            this.sid = sid;
-            this.session = session;
-            if (kind == Kind.HANDSHAKE) {
+            this.route = route;
+            this.worker = route.worker();
+            this.kind = route.kind();
+            this.sid = route.sid();
+            this.session = route.session();
+            if (kind == Route.Kind.HANDSHAKE) {
                 openScanner = new WebSocketFrameScanner(options.maxHandshakeResponseSize(), this::workerFrame);
-            } else if (kind == Kind.SESSION) {
+            } else if (kind == Route.Kind.SESSION) {
                 upgradeScanner = new WebSocketFrameScanner(1, this::clientFrame);
             }
         }
@@ -871,8 +805,8 @@ public final class StickyRouter {
                 return;
             }
             notSwitched();
-            if (kind == Kind.SESSION && isUnknownSid(refusal.status(), body)) {
-                forget(sid, session);
+            if (kind == Route.Kind.SESSION && isUnknownSid(refusal.status(), body)) {
+                table.forget(sid, session);
             }
             refuse(req, refusal, body);
         }
@@ -881,7 +815,7 @@ public final class StickyRouter {
         private void notSwitched() {
             ended = true;
             back.close();
-            notOpened(worker, kind, session);
+            notOpened(route);
         }
 
         /** The worker accepted: the client gets the same 101, then both connections are joined. */
@@ -963,7 +897,7 @@ public final class StickyRouter {
                 firstText = null;
                 if (newSid != null) {
                     // the worker's load was counted for the handshake; it now counts the session
-                    session = registerPiped(newSid, worker);
+                    session = table.openedOverWebSocket(worker, newSid);
                     sid = newSid;
                 }
             } else if (opcode == WebSocketFrameScanner.BINARY) {
@@ -979,71 +913,12 @@ public final class StickyRouter {
             // the close frames, if any, went through as bytes; closing flushes what is still queued
             front.close();
             back.close();
-            Session s = session;
+            SessionTable.Session s = session;
             if (s != null) {
-                s.pipes.decrementAndGet();
-                s.lastSeen = System.nanoTime();
-                if (s.direct || upgraded) {
-                    forget(sid, s); // the session ends with its transport
-                }
-            } else if (kind != Kind.SESSION) {
-                worker.load.decrementAndGet(); // a handshake that gave no sid, or a plain WebSocket
+                table.webSocketEnded(sid, s, s.direct || upgraded); // the session ends with its transport
+            } else if (kind != Route.Kind.SESSION) {
+                table.countEnded(worker); // a handshake that gave no sid, or a plain WebSocket
             }
-        }
-    }
-
-    // ---------------------------------------------------------------- state
-
-    private static final class Worker {
-        final int index;
-        final SocketAddress address;
-        final HttpClient http;
-        /** Raw connections for WebSockets: closing it closes them all. */
-        final NetClient net;
-        final AtomicInteger load = new AtomicInteger();
-        volatile boolean removed;
-        volatile boolean draining;
-        /** Where its WebSockets are handed over; null: they are piped. */
-        volatile HandoffSender handoff;
-
-        Worker(int index, SocketAddress address, Vertx vertx, RouterOptions options) {
-            this.index = index;
-            this.address = address;
-            int connectTimeout = (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis());
-            HttpClientOptions httpOptions = new HttpClientOptions()
-                    .setDefaultHost(address.host())
-                    .setDefaultPort(address.port())
-                    .setKeepAlive(true)
-                    .setPipelining(false)
-                    .setTryUseCompression(false)
-                    .setDecompressionSupported(false)
-                    .setConnectTimeout(connectTimeout);
-            this.http = vertx.createHttpClient(httpOptions,
-                    new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerWorker()));
-            this.net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(connectTimeout).setTcpNoDelay(true));
-        }
-
-        List<Future<?>> close() {
-            removed = true;
-            HandoffSender sender = handoff;
-            if (sender != null) {
-                sender.close();
-            }
-            return List.of(http.close(), net.close());
-        }
-    }
-
-    private static final class Session {
-        final Worker worker;
-        /** Opened over a WebSocket handshake through the router: it ends with that WebSocket. */
-        final boolean direct;
-        final AtomicInteger pipes = new AtomicInteger();
-        final AtomicInteger inFlight = new AtomicInteger();
-        volatile long lastSeen = System.nanoTime();
-
-        Session(Worker worker, boolean direct) {
-            this.worker = worker;
-            this.direct = direct;
         }
     }
 }
