@@ -3,15 +3,11 @@ package io.quarkiverse.socketio.runtime.cluster.primary;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
@@ -21,19 +17,14 @@ import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -54,13 +45,7 @@ import io.vertx.core.net.impl.ConnectionBase;
  * <p>
  * <b>Forgetting sids</b>, the bound on sessions and the least-connection counts: see {@link SessionTable}.
  * <p>
- * <b>Forwarding.</b> Pooled HTTP/1.1 client per worker; request and response bodies are piped (streamed, in order,
- * with back-pressure); headers are copied except hop-by-hop ones (and those named by {@code Connection});
- * {@code X-Forwarded-For} gets the client address appended, {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} are
- * set when the request has none (so a TLS-terminating proxy in front keeps its values; the router does not decide
- * which of its clients are trusted, the worker's forwarded-header settings do). The worker therefore sees the router as the
- * remote address of the connection: its Engine.IO handshake address is the router's unless the worker honours the
- * forwarded headers ({@code quarkus.http.proxy.proxy-address-forwarding=true}, and {@code allow-x-forwarded}).
+ * <b>Forwarding</b> of plain requests, and the header rules: see {@link HttpForwarder} and {@link ForwardedHeaders}.
  * <p>
  * <b>WebSocket.</b> When the worker takes handed-over connections ({@link SocketHandoff}), the upgrade request is
  * routed like any other request and the client's connection, with the request as the worker should read it, is handed
@@ -77,18 +62,6 @@ public final class StickyRouter {
 
     private static final Logger LOG = Logger.getLogger(StickyRouter.class);
 
-    /** How the workers' open packet starts. */
-    private static final String SID_FIRST = "0{\"sid\":\"";
-    private static final String UNKNOWN_SID_BODY = "{\"code\":1,\"message\":\"Session ID unknown\"}";
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
-            "expect");
-    /**
-     * Not passed on with an upgrade request: extensions, so that compression is never negotiated (the router reads the
-     * first frames of a WebSocket, see {@link Tunnel}); a body length (an upgrade request has no body).
-     */
-    private static final Set<String> UPGRADE_REQUEST_EXCLUDED = Set.of("sec-websocket-extensions", "content-length");
-
     private final Vertx vertx;
     private final RouterOptions options;
     private final String path;
@@ -96,6 +69,7 @@ public final class StickyRouter {
     private final Map<Integer, RoutedWorker> workers = new ConcurrentHashMap<>();
     private volatile RoutedWorker[] ring = new RoutedWorker[0];
     private final SessionTable table;
+    private final HttpForwarder http;
     private final AtomicInteger next = new AtomicInteger();
     /** The deployments of the listeners (one HTTP server per event loop, sharing the port); null until listening. */
     private List<String> listeners;
@@ -108,6 +82,7 @@ public final class StickyRouter {
         this.path = options.path();
         this.pathNoSlash = path.length() > 1 ? path.substring(0, path.length() - 1) : path;
         this.table = new SessionTable(options);
+        this.http = new HttpForwarder(options, table);
     }
 
     // ---------------------------------------------------------------- lifecycle and workers
@@ -291,7 +266,7 @@ public final class StickyRouter {
     private void handle(HttpServerRequest req) {
         req.pause();
         if (closed) {
-            simple(req, 503, null, null);
+            RouterReplies.status(req, 503);
             return;
         }
         boolean upgrade = req.method() == HttpMethod.GET && "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
@@ -301,20 +276,20 @@ public final class StickyRouter {
             try {
                 sid = req.getParam("sid");
             } catch (RuntimeException e) {
-                simple(req, 400, null, null);
+                RouterReplies.status(req, 400);
                 return;
             }
             if (sid != null) {
                 SessionTable.Session session = table.find(sid);
                 if (session == null) {
-                    unknownSid(req);
+                    RouterReplies.unknownSid(req);
                     return;
                 }
                 send(req, upgrade, Route.session(sid, session));
                 return;
             }
             if (table.full()) {
-                simple(req, 503, null, null);
+                RouterReplies.status(req, 503);
                 return;
             }
             dispatch(req, upgrade, Route.Kind.HANDSHAKE);
@@ -326,7 +301,7 @@ public final class StickyRouter {
     private void dispatch(HttpServerRequest req, boolean upgrade, Route.Kind kind) {
         RoutedWorker worker = choose();
         if (worker == null) {
-            simple(req, 503, null, null);
+            RouterReplies.status(req, 503);
             return;
         }
         table.countSent(worker); // counted the moment it is sent
@@ -337,7 +312,7 @@ public final class StickyRouter {
         if (upgrade) {
             webSocket(req, route);
         } else {
-            forward(req, route);
+            http.forward(req, route);
         }
     }
 
@@ -365,240 +340,6 @@ public final class StickyRouter {
                     }
                 }
                 return best;
-        }
-    }
-
-    // ---------------------------------------------------------------- sessions
-
-    /** Reads the sid of an Engine.IO open packet {@code 0{"sid":"...",...}}, or null. */
-    static String openSid(String packet) {
-        if (packet == null || packet.length() < 3 || packet.charAt(0) != '0' || packet.charAt(1) != '{') {
-            return null;
-        }
-        if (packet.startsWith(SID_FIRST)) {
-            // the workers' own open packet: the sid first, url-safe characters only (no JSON parser needed)
-            int close = packet.indexOf('"', SID_FIRST.length());
-            if (close > SID_FIRST.length()) {
-                return packet.substring(SID_FIRST.length(), close);
-            }
-        }
-        int end = packet.indexOf('\u001e');
-        String json = end < 0 ? packet.substring(1) : packet.substring(1, end);
-        try {
-            Object sid = new JsonObject(json).getValue("sid");
-            return sid instanceof String s && !s.isEmpty() ? s : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static boolean isUnknownSid(int status, Buffer body) {
-        return status == 400 && body != null && body.toString(StandardCharsets.UTF_8).replace(" ", "").contains("\"code\":1");
-    }
-
-    // ---------------------------------------------------------------- HTTP
-
-    /** Sends {@code req} (paused, its body unread) to the route's worker, and the worker's answer to the client. */
-    private void forward(HttpServerRequest req, Route route) {
-        RoutedWorker worker = route.worker();
-        SessionTable.Session session = route.session();
-        AtomicBoolean done = new AtomicBoolean();
-        Runnable finish = () -> {
-            if (done.compareAndSet(false, true)) {
-                if (route.kind() == Route.Kind.PLAIN) {
-                    table.countEnded(worker);
-                } else if (session != null) {
-                    table.requestEnded(session);
-                }
-            }
-        };
-        if (session != null) {
-            table.requestStarted(session);
-        }
-        RequestOptions ro = new RequestOptions()
-                .setMethod(req.method())
-                .setHost(worker.address.host())
-                .setPort(worker.address.port())
-                .setURI(req.uri())
-                .setConnectTimeout(options.connectTimeout().toMillis())
-                .setHeaders(forwardHeaders(req, false));
-        worker.http.request(ro).onComplete(ar -> {
-            if (ar.failed()) {
-                handshakeFailed(route);
-                finish.run();
-                LOG.debugf("Router: worker %d unreachable: %s", worker.index, ar.cause().toString());
-                simple(req, worker.removed ? 503 : 502, null, null);
-                return;
-            }
-            HttpClientRequest creq = ar.result();
-            if (req.getHeader(HttpHeaders.CONTENT_LENGTH) == null
-                    && req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
-                creq.setChunked(true);
-            }
-            HttpServerResponse resp = req.response();
-            resp.closeHandler(v -> creq.reset()); // the client left: abort (a pending long-poll, an upload)
-            creq.response().onComplete(rar -> {
-                if (rar.failed()) {
-                    handshakeFailed(route);
-                    finish.run();
-                    simple(req, 502, null, null);
-                    return;
-                }
-                relay(req, rar.result(), route, finish);
-            });
-            req.pipe().endOnFailure(false).to(creq).onFailure(t -> creq.reset(0, t));
-        });
-    }
-
-    /** A handshake that gave no answer gives its count back. */
-    private void handshakeFailed(Route route) {
-        if (route.kind() == Route.Kind.HANDSHAKE) {
-            table.countEnded(route.worker());
-        }
-    }
-
-    private void relay(HttpServerRequest req, HttpClientResponse cres, Route route, Runnable finish) {
-        HttpServerResponse resp = req.response();
-        int status = cres.statusCode();
-        Route.Kind kind = route.kind();
-        if (kind == Route.Kind.HANDSHAKE || (kind == Route.Kind.SESSION && status == 400)) {
-            // small answers read whole: the sid of a handshake, or the code of a refusal
-            readBody(cres, options.maxHandshakeResponseSize()).onComplete(bar -> {
-                if (bar.failed()) {
-                    handshakeFailed(route);
-                    finish.run();
-                    simple(req, 502, null, null);
-                    return;
-                }
-                Buffer body = bar.result();
-                if (kind == Route.Kind.HANDSHAKE) {
-                    String newSid = status == 200 ? openSid(body.toString(StandardCharsets.UTF_8)) : null;
-                    table.handshakeAnswered(route.worker(), newSid); // before the client can see the answer
-                } else if (isUnknownSid(status, body)) {
-                    table.forget(route.sid(), route.session());
-                }
-                finish.run();
-                if (resp.closed() || resp.ended()) {
-                    return;
-                }
-                resp.setStatusCode(status);
-                resp.setStatusMessage(cres.statusMessage());
-                copyResponseHeaders(cres, resp);
-                resp.headers().set(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
-                resp.end(body);
-            });
-            return;
-        }
-        if (resp.closed() || resp.ended()) {
-            cres.request().reset();
-            finish.run();
-            return;
-        }
-        resp.setStatusCode(status);
-        resp.setStatusMessage(cres.statusMessage());
-        copyResponseHeaders(cres, resp);
-        boolean noBody = req.method() == HttpMethod.HEAD || status == 204 || status == 304 || status / 100 == 1;
-        if (!noBody && cres.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
-            resp.setChunked(true);
-        }
-        cres.pipe().endOnFailure(false).to(resp).onComplete(par -> {
-            finish.run();
-            if (par.failed()) {
-                LOG.debugf("Router: relaying an answer of worker %d failed: %s", route.worker().index,
-                        par.cause().toString());
-                if (!resp.ended()) {
-                    resp.reset();
-                }
-                cres.request().reset();
-            }
-        });
-    }
-
-    private static Future<Buffer> readBody(HttpClientResponse cres, int max) {
-        Promise<Buffer> promise = Promise.promise();
-        Buffer body = Buffer.buffer();
-        cres.handler(chunk -> {
-            if (body.length() + chunk.length() > max) {
-                cres.request().reset();
-                promise.tryFail("answer larger than " + max + " bytes");
-            } else {
-                body.appendBuffer(chunk);
-            }
-        });
-        cres.exceptionHandler(promise::tryFail);
-        cres.endHandler(v -> promise.tryComplete(body));
-        return promise.future();
-    }
-
-    private MultiMap forwardHeaders(HttpServerRequest req, boolean webSocket) {
-        MultiMap in = req.headers();
-        MultiMap out = MultiMap.caseInsensitiveMultiMap();
-        copyEndToEnd(in, out, webSocket);
-        SocketAddress remote = req.remoteAddress();
-        if (remote != null && remote.hostAddress() != null) {
-            String prior = in.get("X-Forwarded-For");
-            out.set("X-Forwarded-For", prior == null ? remote.hostAddress() : prior + ", " + remote.hostAddress());
-        }
-        if (!in.contains("X-Forwarded-Proto")) {
-            out.set("X-Forwarded-Proto", req.isSSL() ? "https" : "http");
-        }
-        String host = in.get(HttpHeaders.HOST);
-        if (host != null && !in.contains("X-Forwarded-Host")) {
-            out.set("X-Forwarded-Host", host);
-        }
-        return out;
-    }
-
-    private static void copyResponseHeaders(HttpClientResponse cres, HttpServerResponse resp) {
-        copyEndToEnd(cres.headers(), resp.headers(), false);
-    }
-
-    /**
-     * Copies the end-to-end headers: hop-by-hop ones and those the {@code Connection} header names stay behind, and
-     * with {@code webSocket} those of {@link #UPGRADE_REQUEST_EXCLUDED}.
-     */
-    private static void copyEndToEnd(MultiMap in, MultiMap out, boolean webSocket) {
-        Set<String> connectionTokens = null;
-        String connection = in.get(HttpHeaders.CONNECTION);
-        if (connection != null) {
-            connectionTokens = new HashSet<>();
-            for (String token : connection.split(",")) {
-                connectionTokens.add(token.trim().toLowerCase(Locale.ROOT));
-            }
-        }
-        for (Map.Entry<String, String> e : in) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(name) || (connectionTokens != null && connectionTokens.contains(name))
-                    || (webSocket && UPGRADE_REQUEST_EXCLUDED.contains(name))) {
-                continue;
-            }
-            out.add(e.getKey(), e.getValue());
-        }
-    }
-
-    private void unknownSid(HttpServerRequest req) {
-        simple(req, 400, "application/json", UNKNOWN_SID_BODY);
-    }
-
-    private static void simple(HttpServerRequest req, int status, String contentType, String body) {
-        if (!req.isEnded()) {
-            req.resume(); // a body we do not read is discarded
-        }
-        HttpServerResponse resp = req.response();
-        if (resp.ended() || resp.closed() || resp.headWritten()) {
-            if (!resp.ended() && !resp.closed()) {
-                resp.reset();
-            }
-            return;
-        }
-        resp.setStatusCode(status);
-        if (contentType != null) {
-            resp.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
-        }
-        if (body == null) {
-            resp.end();
-        } else {
-            resp.end(body);
         }
     }
 
@@ -631,7 +372,7 @@ public final class StickyRouter {
             if (ar.failed()) {
                 notOpened(route);
                 LOG.debugf("Router: WebSocket to worker %d failed: %s", worker.index, ar.cause().toString());
-                simple(req, worker.removed ? 503 : 502, null, null);
+                RouterReplies.status(req, worker.removed ? 503 : 502);
                 return;
             }
             new Tunnel(req, ar.result(), route).start(head);
@@ -650,7 +391,7 @@ public final class StickyRouter {
     /** The client's upgrade request as the worker gets it: its URI, end-to-end headers and forwarded headers. */
     private Buffer upgradeRequest(HttpServerRequest req) {
         StringBuilder head = new StringBuilder(512).append("GET ").append(req.uri()).append(" HTTP/1.1\r\n");
-        for (Map.Entry<String, String> e : forwardHeaders(req, true)) {
+        for (Map.Entry<String, String> e : ForwardedHeaders.request(req, true)) {
             head.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
         }
         head.append("Connection: Upgrade\r\nUpgrade: ").append(req.getHeader(HttpHeaders.UPGRADE)).append("\r\n\r\n");
@@ -666,12 +407,7 @@ public final class StickyRouter {
             return;
         }
         resp.setStatusCode(head.status());
-        for (Map.Entry<String, String> e : head.headers()) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && !"content-length".equals(name)) {
-                resp.headers().add(e.getKey(), e.getValue());
-            }
-        }
+        ForwardedHeaders.copyRefusal(head.headers(), resp.headers());
         resp.end(body);
     }
 
@@ -775,7 +511,7 @@ public final class StickyRouter {
             }
             LOG.debugf("Router: WebSocket upgrade through worker %d failed: %s", worker.index, why);
             notSwitched();
-            simple(req, 502, null, null);
+            RouterReplies.status(req, 502);
         }
 
         private void refusalBody(boolean connectionClosed) {
@@ -805,7 +541,7 @@ public final class StickyRouter {
                 return;
             }
             notSwitched();
-            if (kind == Route.Kind.SESSION && isUnknownSid(refusal.status(), body)) {
+            if (kind == Route.Kind.SESSION && RouterReplies.isUnknownSid(refusal.status(), body)) {
                 table.forget(sid, session);
             }
             refuse(req, refusal, body);
@@ -892,7 +628,7 @@ public final class StickyRouter {
                 if (!fin && firstText.length() <= options.maxHandshakeResponseSize()) {
                     return;
                 }
-                String newSid = fin ? openSid(firstText.toString(StandardCharsets.UTF_8)) : null;
+                String newSid = fin ? EngineOpenPacket.sid(firstText.toString(StandardCharsets.UTF_8)) : null;
                 openScanner = null;
                 firstText = null;
                 if (newSid != null) {
