@@ -1,9 +1,9 @@
 package io.quarkiverse.socketio.runtime.cluster.primary;
 
 /**
- * Where the router sends one request and what it counted for it: the {@link StickyRouter} decides it, carries the
- * request there and gives back, through the {@link SessionTable}, what was counted. An immutable value, passed between
- * threads freely.
+ * Where the router sends one request and what it counted for it: the {@link StickyRouter} decides it, the
+ * {@link HttpForwarder} or the {@link WebSocketForwarder} carries the request there and gives back, through the
+ * {@link SessionTable}, what was counted. An immutable value, passed between threads freely.
  *
  * @param kind what the request is to the router
  * @param worker where it goes

@@ -173,6 +173,18 @@ final class SessionTable {
         }
     }
 
+    /**
+     * A WebSocket routed by {@code route} did not open (refused, unreachable, a failed handoff): the hold on its session,
+     * or its worker's count, is given back.
+     */
+    void webSocketNotOpened(Route route) {
+        if (route.kind() == Route.Kind.SESSION) {
+            webSocketEnded(route.sid(), route.session(), false);
+        } else {
+            countEnded(route.worker());
+        }
+    }
+
     // ---------------------------------------------------------------- forgetting
 
     /** Forgets {@code sid} if it still names this very session, giving back its count. */

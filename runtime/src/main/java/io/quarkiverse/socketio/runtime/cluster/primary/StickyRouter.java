@@ -1,6 +1,5 @@
 package io.quarkiverse.socketio.runtime.cluster.primary;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -10,57 +9,49 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.jboss.logging.Logger;
-
-import io.netty.channel.Channel;
 import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /**
- * The primary's sticky HTTP/WebSocket router: a Vert.x HTTP server in front of the workers.
+ * The primary's sticky HTTP/WebSocket router: a Vert.x HTTP server in front of the workers. This class is its facade:
+ * it owns the listeners, the set of workers (added, drained, removed, handed a {@link HandoffSender}) and the choice of
+ * a worker for each request; what happens next belongs to the parts it composes:
+ * <ul>
+ * <li>{@link SessionTable}: which worker owns each sid, what holds a session, when a sid is forgotten, the bound on
+ * sessions and the least-connection counts;</li>
+ * <li>{@link HttpForwarder}: plain requests and polling, over a pooled client per worker, with the
+ * {@link ForwardedHeaders} rules;</li>
+ * <li>{@link WebSocketForwarder}: upgrade requests, handed over with the client's connection ({@link SocketHandoff})
+ * or piped by a {@link WebSocketTunnel}.</li>
+ * </ul>
  * <p>
  * <b>Routing.</b> Decided per HTTP request, never per TCP connection (a keep-alive connection may carry requests of
  * several sessions). A request under the Engine.IO path with a {@code sid} query parameter goes to the worker that
  * owns the sid, or gets {@code 400 {"code":1,"message":"Session ID unknown"}} when the router knows no such sid. A
  * request without sid (a handshake) and any request on another path (REST, static files) goes to a worker chosen by
- * the {@link io.quarkiverse.socketio.runtime.config.SocketIOConfig.Routing strategy}. No worker: 503.
+ * the {@link io.quarkiverse.socketio.runtime.config.SocketIOConfig.Routing strategy}, and is counted against it the
+ * moment it is sent. No worker: 503; a handshake while the table is full: 503.
  * <p>
  * <b>Learning sids.</b> The router reads the sid of a new session from the handshake answer it relays, before the
  * answer is written to the client: for polling, the body {@code 0{"sid":"..."}} (read whole, it is small); for a
- * direct WebSocket handshake, the worker's first text frame. So the client's next request can never arrive before the
- * router knows the owner.
+ * WebSocket handshake piped through the router, the worker's first text frame. So the client's next request can never
+ * arrive before the router knows the owner. (A handed-over WebSocket handshake is the worker's alone: its session ends
+ * with that connection.)
  * <p>
- * <b>Forgetting sids</b>, the bound on sessions and the least-connection counts: see {@link SessionTable}.
- * <p>
- * <b>Forwarding</b> of plain requests, and the header rules: see {@link HttpForwarder} and {@link ForwardedHeaders}.
- * <p>
- * <b>WebSocket.</b> When the worker takes handed-over connections ({@link SocketHandoff}), the upgrade request is
- * routed like any other request and the client's connection, with the request as the worker should read it, is handed
- * to the worker: the router is then out of its way, and learns from the worker when it closed. Otherwise the upgrade
- * request is routed like any other request and written, with the same URI and
- * headers, on a new raw TCP connection to the worker. A refusal (such as 400 for an unknown sid) reaches the client as
- * a normal response; a 101 is written to the client with the worker's headers, and from then on the bytes of the two
- * connections are copied as they come, a read at a time, with back-pressure: frames are neither decoded nor re-framed
- * (fragmentation, close codes and ping/pong pass as they are), only the first frames are looked at (the open packet of
- * a session opened over the WebSocket, the client's upgrade packet). Closing one connection closes the other.
- * Compression is not negotiated (the extensions header is not passed on); a sub-protocol is negotiated by the worker.
+ * <b>Threads.</b> Requests are taken on the listeners' event loops, one HTTP server per loop sharing the port, and
+ * each request stays on its connection's loop to the end. The lifecycle and worker methods are called from the
+ * primary's threads and are synchronized; the request path reads the workers without a lock (a volatile array of the
+ * workers taking new requests, volatile flags on each).
  */
 public final class StickyRouter {
-
-    private static final Logger LOG = Logger.getLogger(StickyRouter.class);
 
     private final Vertx vertx;
     private final RouterOptions options;
@@ -70,6 +61,7 @@ public final class StickyRouter {
     private volatile RoutedWorker[] ring = new RoutedWorker[0];
     private final SessionTable table;
     private final HttpForwarder http;
+    private final WebSocketForwarder webSockets;
     private final AtomicInteger next = new AtomicInteger();
     /** The deployments of the listeners (one HTTP server per event loop, sharing the port); null until listening. */
     private List<String> listeners;
@@ -83,6 +75,7 @@ public final class StickyRouter {
         this.pathNoSlash = path.length() > 1 ? path.substring(0, path.length() - 1) : path;
         this.table = new SessionTable(options);
         this.http = new HttpForwarder(options, table);
+        this.webSockets = new WebSocketForwarder(options, table);
     }
 
     // ---------------------------------------------------------------- lifecycle and workers
@@ -310,7 +303,7 @@ public final class StickyRouter {
 
     private void send(HttpServerRequest req, boolean upgrade, Route route) {
         if (upgrade) {
-            webSocket(req, route);
+            webSockets.forward(req, route);
         } else {
             http.forward(req, route);
         }
@@ -340,321 +333,6 @@ public final class StickyRouter {
                     }
                 }
                 return best;
-        }
-    }
-
-    // ---------------------------------------------------------------- WebSocket
-
-    /**
-     * Opens a raw connection to the worker and writes the client's upgrade request on it; the worker's answer decides
-     * the rest (see {@link Tunnel}).
-     */
-    private void webSocket(HttpServerRequest req, Route route) {
-        RoutedWorker worker = route.worker();
-        if (route.session() != null) {
-            table.webSocketOpening(route.session()); // held while connecting, so the sweep cannot forget it meanwhile
-        }
-        Buffer head = upgradeRequest(req);
-        HandoffSender sender = worker.handoff;
-        Channel channel = req.connection() instanceof ConnectionBase base ? base.channel() : null;
-        if (sender != null && sender.isOpen() && channel != null && HandoffSender.canHandOff(channel)
-                && head.length() <= SocketHandoff.MAX_HEAD) {
-            // the session's hold (or the handshake's count) is given back when the worker reports the connection closed
-            sender.handOff(channel, route.kind() == Route.Kind.SESSION ? route.sid() : "", head, failure -> {
-                if (failure != null) {
-                    LOG.debugf("Router: handing a WebSocket to worker %d failed: %s", worker.index, failure.toString());
-                    notOpened(route);
-                }
-            });
-            return;
-        }
-        worker.net.connect(worker.address).onComplete(ar -> {
-            if (ar.failed()) {
-                notOpened(route);
-                LOG.debugf("Router: WebSocket to worker %d failed: %s", worker.index, ar.cause().toString());
-                RouterReplies.status(req, worker.removed ? 503 : 502);
-                return;
-            }
-            new Tunnel(req, ar.result(), route).start(head);
-        });
-    }
-
-    /** A WebSocket that did not open: what {@link #webSocket} counted for it is given back. */
-    private void notOpened(Route route) {
-        if (route.kind() != Route.Kind.SESSION) {
-            table.countEnded(route.worker());
-        } else {
-            table.webSocketEnded(route.sid(), route.session(), false);
-        }
-    }
-
-    /** The client's upgrade request as the worker gets it: its URI, end-to-end headers and forwarded headers. */
-    private Buffer upgradeRequest(HttpServerRequest req) {
-        StringBuilder head = new StringBuilder(512).append("GET ").append(req.uri()).append(" HTTP/1.1\r\n");
-        for (Map.Entry<String, String> e : ForwardedHeaders.request(req, true)) {
-            head.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
-        }
-        head.append("Connection: Upgrade\r\nUpgrade: ").append(req.getHeader(HttpHeaders.UPGRADE)).append("\r\n\r\n");
-        return Buffer.buffer(head.toString(), StandardCharsets.ISO_8859_1.name());
-    }
-
-    private static void refuse(HttpServerRequest req, HttpAnswerHead head, Buffer body) {
-        if (!req.isEnded()) {
-            req.resume();
-        }
-        HttpServerResponse resp = req.response();
-        if (resp.ended() || resp.closed()) {
-            return;
-        }
-        resp.setStatusCode(head.status());
-        ForwardedHeaders.copyRefusal(head.headers(), resp.headers());
-        resp.end(body);
-    }
-
-    /**
-     * One WebSocket through the router, on a raw TCP connection to the worker. Until the worker answered, its bytes
-     * are read as an HTTP answer: a 101 is written to the client with the worker's headers and from then on the bytes
-     * of both connections are copied as they come, a read at a time, with back-pressure (nothing is decoded or
-     * re-framed); any other answer is read whole and sent to the client as a normal response. The frame scanners only
-     * look at the first frames: the open packet of a session opened over this WebSocket (its sid is registered before
-     * the client can see it) and the client's upgrade packet {@code 5} of a session upgraded to it. Everything runs on
-     * the client connection's event loop, which the connection to the worker shares.
-     */
-    private final class Tunnel {
-        private final HttpServerRequest req;
-        private final NetSocket back;
-        private final Route route;
-        private final RoutedWorker worker;
-        private final Route.Kind kind;
-        private String sid;
-        private SessionTable.Session session;
-        private NetSocket front;
-        /** The worker's answer until its head is read, then the body of a refusal. */
-        private Buffer answer = Buffer.buffer();
-        private HttpAnswerHead refusal;
-        private boolean ended;
-        /** Watches the worker's first text message for the sid (a handshake over WebSocket); null when done. */
-        private WebSocketFrameScanner openScanner;
-        private Buffer firstText;
-        /** Watches the client's frames for the upgrade packet (a session upgrading); null when done. */
-        private WebSocketFrameScanner upgradeScanner;
-        private boolean upgraded;
-
-        Tunnel(HttpServerRequest req, NetSocket back, Route route) {
-            this.req = req;
-            this.back = back;
-            this.route = route;
-            this.worker = route.worker();
-            this.kind = route.kind();
-            this.sid = route.sid();
-            this.session = route.session();
-            if (kind == Route.Kind.HANDSHAKE) {
-                openScanner = new WebSocketFrameScanner(options.maxHandshakeResponseSize(), this::workerFrame);
-            } else if (kind == Route.Kind.SESSION) {
-                upgradeScanner = new WebSocketFrameScanner(1, this::clientFrame);
-            }
-        }
-
-        void start(Buffer request) {
-            back.handler(this::answer);
-            back.closeHandler(v -> answerEnded());
-            back.exceptionHandler(t -> LOG.debugf("Router: connection to worker %d: %s", worker.index, t.toString()));
-            back.write(request);
-        }
-
-        // ---- before the worker switched protocols
-
-        private void answer(Buffer data) {
-            answer.appendBuffer(data);
-            if (refusal != null) {
-                refusalBody(false);
-                return;
-            }
-            HttpAnswerHead head;
-            try {
-                head = HttpAnswerHead.parse(answer);
-            } catch (RuntimeException e) {
-                failed("an answer that is not HTTP: " + e.getMessage());
-                return;
-            }
-            if (head == null) {
-                if (answer.length() > options.maxHandshakeResponseSize()) {
-                    failed("an answer head larger than " + options.maxHandshakeResponseSize() + " bytes");
-                }
-                return;
-            }
-            Buffer rest = answer.getBuffer(head.length(), answer.length());
-            answer = rest;
-            if (head.status() == 101) {
-                switched(head, rest);
-            } else {
-                refusal = head;
-                refusalBody(false);
-            }
-        }
-
-        /** The worker closed the connection before switching protocols. */
-        private void answerEnded() {
-            if (front != null || ended) {
-                return;
-            }
-            if (refusal != null) {
-                refusalBody(true);
-            } else {
-                failed("the connection closed before an answer");
-            }
-        }
-
-        private void failed(String why) {
-            if (ended) {
-                return;
-            }
-            LOG.debugf("Router: WebSocket upgrade through worker %d failed: %s", worker.index, why);
-            notSwitched();
-            RouterReplies.status(req, 502);
-        }
-
-        private void refusalBody(boolean connectionClosed) {
-            if (ended) {
-                return;
-            }
-            Buffer body;
-            try {
-                long length = refusal.contentLength();
-                if (refusal.chunked()) {
-                    body = HttpAnswerHead.dechunk(answer);
-                } else if (length >= 0) {
-                    body = answer.length() >= length ? answer.getBuffer(0, (int) length) : null;
-                } else {
-                    body = connectionClosed ? answer : null;
-                }
-            } catch (RuntimeException e) {
-                failed("an unreadable refusal: " + e.getMessage());
-                return;
-            }
-            if (body == null) {
-                if (connectionClosed) {
-                    failed("the connection closed within a refusal");
-                } else if (answer.length() > options.maxHandshakeResponseSize()) {
-                    failed("a refusal larger than " + options.maxHandshakeResponseSize() + " bytes");
-                }
-                return;
-            }
-            notSwitched();
-            if (kind == Route.Kind.SESSION && RouterReplies.isUnknownSid(refusal.status(), body)) {
-                table.forget(sid, session);
-            }
-            refuse(req, refusal, body);
-        }
-
-        /** The WebSocket does not open: the connection to the worker closes, and what routing counted is given back. */
-        private void notSwitched() {
-            ended = true;
-            back.close();
-            notOpened(route);
-        }
-
-        /** The worker accepted: the client gets the same 101, then both connections are joined. */
-        private void switched(HttpAnswerHead head, Buffer early) {
-            back.pause(); // until the client side is ready: nothing the worker sends is lost
-            HttpServerResponse resp = req.response();
-            for (Map.Entry<String, String> e : head.headers()) {
-                resp.headers().add(e.getKey(), e.getValue());
-            }
-            req.resume();
-            req.toNetSocket().onComplete(far -> {
-                if (far.failed()) {
-                    LOG.debugf("Router: client WebSocket upgrade failed: %s", far.cause().toString());
-                    notSwitched();
-                    return;
-                }
-                front = far.result();
-                front.handler(this::fromClient);
-                back.handler(this::fromWorker);
-                front.closeHandler(v -> closed());
-                back.closeHandler(v -> closed());
-                front.exceptionHandler(t -> LOG.debugf("Router: client WebSocket connection: %s", t.toString()));
-                front.drainHandler(v -> back.resume());
-                back.drainHandler(v -> front.resume());
-                if (early.length() > 0) {
-                    fromWorker(early);
-                }
-                back.resume();
-            });
-        }
-
-        // ---- piped
-
-        private void fromClient(Buffer data) {
-            if (upgradeScanner != null) {
-                upgradeScanner.feed(data);
-            }
-            relay(data, front, back);
-        }
-
-        private void fromWorker(Buffer data) {
-            if (openScanner != null) {
-                openScanner.feed(data); // registers the sid before the open packet is written to the client
-            }
-            relay(data, back, front);
-        }
-
-        private void relay(Buffer data, NetSocket from, NetSocket to) {
-            to.write(data);
-            if (to.writeQueueFull()) {
-                from.pause(); // resumed by the drain handler of 'to'
-            }
-        }
-
-        private void clientFrame(boolean fin, int opcode, Buffer payload) {
-            if (!upgraded && fin && opcode == WebSocketFrameScanner.TEXT && payload != null
-                    && payload.length() == 1 && payload.getByte(0) == '5') {
-                upgraded = true; // the session now lives on this WebSocket
-                upgradeScanner = null;
-            }
-        }
-
-        private void workerFrame(boolean fin, int opcode, Buffer payload) {
-            if (openScanner == null) {
-                return;
-            }
-            if (opcode == WebSocketFrameScanner.TEXT || (opcode == WebSocketFrameScanner.CONTINUATION && firstText != null)) {
-                if (payload == null) {
-                    openScanner = null; // larger than any open packet
-                    firstText = null;
-                    return;
-                }
-                firstText = firstText == null ? payload : firstText.appendBuffer(payload);
-                if (!fin && firstText.length() <= options.maxHandshakeResponseSize()) {
-                    return;
-                }
-                String newSid = fin ? EngineOpenPacket.sid(firstText.toString(StandardCharsets.UTF_8)) : null;
-                openScanner = null;
-                firstText = null;
-                if (newSid != null) {
-                    // the worker's load was counted for the handshake; it now counts the session
-                    session = table.openedOverWebSocket(worker, newSid);
-                    sid = newSid;
-                }
-            } else if (opcode == WebSocketFrameScanner.BINARY) {
-                openScanner = null;
-            }
-        }
-
-        private void closed() {
-            if (ended) {
-                return;
-            }
-            ended = true;
-            // the close frames, if any, went through as bytes; closing flushes what is still queued
-            front.close();
-            back.close();
-            SessionTable.Session s = session;
-            if (s != null) {
-                table.webSocketEnded(sid, s, s.direct || upgraded); // the session ends with its transport
-            } else if (kind != Route.Kind.SESSION) {
-                table.countEnded(worker); // a handshake that gave no sid, or a plain WebSocket
-            }
         }
     }
 }

@@ -129,6 +129,20 @@ class SessionTableTest {
     }
 
     @Test
+    void aWebSocketThatDidNotOpenGivesBackWhatItsRouteCounted() {
+        SessionTable.Session a = handshake(one, "a");
+        table.webSocketOpening(a);
+        table.webSocketNotOpened(Route.session("a", a));
+        assertEquals(0, a.pipes.get());
+        assertEquals(1, table.ownerOf("a"), "the session goes on polling");
+        assertEquals(1, one.load.get());
+
+        table.countSent(two);
+        table.webSocketNotOpened(Route.chosen(Route.Kind.HANDSHAKE, two));
+        assertEquals(0, two.load.get());
+    }
+
+    @Test
     void aSessionOpenedOverAPipedWebSocketIsHeldByItFromTheStart() {
         table.countSent(one);
         SessionTable.Session a = table.openedOverWebSocket(one, "a");
