@@ -40,9 +40,8 @@ final class WebSocketTunnel {
     private String sid;
     private SessionTable.Session session;
     private NetSocket front;
-    /** The worker's answer until its head is read, then the body of a refusal. */
-    private Buffer answer = Buffer.buffer();
-    private HttpAnswerHead refusal;
+    /** Reads the worker's answer; null once it was read (or the tunnel failed). */
+    private UpgradeAnswerDecoder decoder;
     private boolean ended;
     /** Watches the worker's first text message for the sid (a handshake over WebSocket); null when done. */
     private WebSocketFrameScanner openScanner;
@@ -70,6 +69,7 @@ final class WebSocketTunnel {
 
     /** Writes the upgrade request to the worker; its answer decides the rest. */
     void start(Buffer request) {
+        decoder = new UpgradeAnswerDecoder(options.maxHandshakeResponseSize());
         back.handler(this::answer);
         back.closeHandler(v -> answerEnded());
         back.exceptionHandler(t -> LOG.debugf("Router: connection to worker %d: %s", worker.index, t.toString()));
@@ -79,44 +79,49 @@ final class WebSocketTunnel {
     // ---- before the worker switched protocols
 
     private void answer(Buffer data) {
-        answer.appendBuffer(data);
-        if (refusal != null) {
-            refusalBody(false);
+        if (ended || decoder == null) {
             return;
         }
-        HttpAnswerHead head;
+        UpgradeAnswerDecoder.Answer answer;
         try {
-            head = HttpAnswerHead.parse(answer);
-        } catch (RuntimeException e) {
-            failed("an answer that is not HTTP: " + e.getMessage());
+            answer = decoder.feed(data);
+        } catch (UpgradeAnswerDecoder.Unreadable e) {
+            failed(e.getMessage());
             return;
         }
-        if (head == null) {
-            if (answer.length() > options.maxHandshakeResponseSize()) {
-                failed("an answer head larger than " + options.maxHandshakeResponseSize() + " bytes");
-            }
-            return;
-        }
-        Buffer rest = answer.getBuffer(head.length(), answer.length());
-        answer = rest;
-        if (head.status() == 101) {
-            switched(head, rest);
-        } else {
-            refusal = head;
-            refusalBody(false);
+        if (answer != null) {
+            answered(answer);
         }
     }
 
-    /** The worker closed the connection before switching protocols. */
+    /** The worker closed the connection before the WebSocket was joined to the client's. */
     private void answerEnded() {
         if (front != null || ended) {
             return;
         }
-        if (refusal != null) {
-            refusalBody(true);
-        } else {
-            failed("the connection closed before an answer");
+        if (decoder == null) {
+            failed("the connection closed before the client's side was ready");
+            return;
         }
+        try {
+            answered(decoder.end()); // a refusal whose body ended with the connection
+        } catch (UpgradeAnswerDecoder.Unreadable e) {
+            failed(e.getMessage());
+        }
+    }
+
+    private void answered(UpgradeAnswerDecoder.Answer answer) {
+        decoder.close();
+        decoder = null;
+        if (answer.switched()) {
+            switched(answer);
+            return;
+        }
+        notSwitched();
+        if (kind == Route.Kind.SESSION && RouterReplies.isUnknownSid(answer.status(), answer.bytes())) {
+            table.forget(sid, session);
+        }
+        refuse(req, answer);
     }
 
     private void failed(String why) {
@@ -128,53 +133,25 @@ final class WebSocketTunnel {
         RouterReplies.status(req, 502);
     }
 
-    private void refusalBody(boolean connectionClosed) {
-        if (ended) {
-            return;
-        }
-        Buffer body;
-        try {
-            long length = refusal.contentLength();
-            if (refusal.chunked()) {
-                body = HttpAnswerHead.dechunk(answer);
-            } else if (length >= 0) {
-                body = answer.length() >= length ? answer.getBuffer(0, (int) length) : null;
-            } else {
-                body = connectionClosed ? answer : null;
-            }
-        } catch (RuntimeException e) {
-            failed("an unreadable refusal: " + e.getMessage());
-            return;
-        }
-        if (body == null) {
-            if (connectionClosed) {
-                failed("the connection closed within a refusal");
-            } else if (answer.length() > options.maxHandshakeResponseSize()) {
-                failed("a refusal larger than " + options.maxHandshakeResponseSize() + " bytes");
-            }
-            return;
-        }
-        notSwitched();
-        if (kind == Route.Kind.SESSION && RouterReplies.isUnknownSid(refusal.status(), body)) {
-            table.forget(sid, session);
-        }
-        refuse(req, refusal, body);
-    }
-
     /** The WebSocket does not open: the connection to the worker closes, and what routing counted is given back. */
     private void notSwitched() {
         ended = true;
+        if (decoder != null) {
+            decoder.close();
+            decoder = null;
+        }
         back.close();
         table.webSocketNotOpened(route);
     }
 
     /** The worker accepted: the client gets the same 101, then both connections are joined. */
-    private void switched(HttpAnswerHead head, Buffer early) {
+    private void switched(UpgradeAnswerDecoder.Answer answer) {
         back.pause(); // until the client side is ready: nothing the worker sends is lost
         HttpServerResponse resp = req.response();
-        for (Map.Entry<String, String> e : head.headers()) {
+        for (Map.Entry<String, String> e : answer.headers()) {
             resp.headers().add(e.getKey(), e.getValue());
         }
+        Buffer early = answer.bytes();
         req.resume();
         req.toNetSocket().onComplete(far -> {
             if (far.failed()) {
@@ -191,13 +168,14 @@ final class WebSocketTunnel {
             front.drainHandler(v -> back.resume());
             back.drainHandler(v -> front.resume());
             if (early.length() > 0) {
-                fromWorker(early);
+                fromWorker(early); // frames the worker sent right after its answer
             }
             back.resume();
         });
     }
 
-    private static void refuse(HttpServerRequest req, HttpAnswerHead head, Buffer body) {
+    /** The worker's refusal (such as 400 for an unknown sid) reaches the client as a normal response. */
+    private static void refuse(HttpServerRequest req, UpgradeAnswerDecoder.Answer answer) {
         if (!req.isEnded()) {
             req.resume();
         }
@@ -205,9 +183,9 @@ final class WebSocketTunnel {
         if (resp.ended() || resp.closed()) {
             return;
         }
-        resp.setStatusCode(head.status());
-        ForwardedHeaders.copyRefusal(head.headers(), resp.headers());
-        resp.end(body);
+        resp.setStatusCode(answer.status());
+        ForwardedHeaders.copyRefusal(answer.headers(), resp.headers());
+        resp.end(answer.bytes());
     }
 
     // ---- piped
