@@ -1,14 +1,10 @@
 package io.quarkiverse.socketio.runtime.cluster.primary;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-
 import org.jboss.logging.Logger;
 
 import io.netty.channel.Channel;
 import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.impl.ConnectionBase;
 
@@ -42,7 +38,7 @@ final class WebSocketForwarder {
         if (route.session() != null) {
             table.webSocketOpening(route.session()); // held while connecting, so the sweep cannot forget it meanwhile
         }
-        Buffer head = upgradeRequest(req);
+        Buffer head = UpgradeRequestHead.of(req);
         HandoffSender sender = worker.handoff;
         Channel channel = req.connection() instanceof ConnectionBase base ? base.channel() : null;
         if (sender != null && sender.isOpen() && channel != null && HandoffSender.canHandOff(channel)
@@ -65,15 +61,5 @@ final class WebSocketForwarder {
             }
             new WebSocketTunnel(options, table, req, ar.result(), route).start(head);
         });
-    }
-
-    /** The client's upgrade request as the worker gets it: its URI, end-to-end headers and forwarded headers. */
-    private static Buffer upgradeRequest(HttpServerRequest req) {
-        StringBuilder head = new StringBuilder(512).append("GET ").append(req.uri()).append(" HTTP/1.1\r\n");
-        for (Map.Entry<String, String> e : ForwardedHeaders.request(req, true)) {
-            head.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
-        }
-        head.append("Connection: Upgrade\r\nUpgrade: ").append(req.getHeader(HttpHeaders.UPGRADE)).append("\r\n\r\n");
-        return Buffer.buffer(head.toString(), StandardCharsets.ISO_8859_1.name());
     }
 }
