@@ -12,11 +12,12 @@ import io.vertx.core.net.NetSocket;
 
 /**
  * One WebSocket piped through the router, on a raw TCP connection to the worker: used when the worker does not take
- * handed-over connections. Until the worker answered, its bytes are read as an HTTP answer: a 101 is written to the
- * client with the worker's headers and from then on the bytes of both connections are copied as they come, a read at
- * a time, with back-pressure: frames are neither decoded nor re-framed (fragmentation, close codes and ping/pong pass
- * as they are); any other answer is read whole (at most {@link RouterOptions#maxHandshakeResponseSize()}) and sent to
- * the client as a normal response. Closing one connection closes the other.
+ * handed-over connections. It writes the {@link UpgradeRequestHead}; until the worker answered, its bytes are read by
+ * an {@link UpgradeAnswerDecoder}: a 101 is written to the client with the worker's headers, then the bytes that came
+ * with it, and from then on the bytes of both connections are copied as they come, a read at a time, with
+ * back-pressure: frames are neither decoded nor re-framed (fragmentation, close codes and ping/pong pass as they are);
+ * any other answer is read whole (at most {@link RouterOptions#maxHandshakeResponseSize()}) and sent to the client as
+ * a normal response, or 502 when it cannot be read. Closing one connection closes the other.
  * <p>
  * The {@link WebSocketFrameScanner}s only look at the first frames: the open packet of a session opened over this
  * WebSocket (its sid is registered in the {@link SessionTable} before the client can see it) and the client's upgrade
