@@ -17,7 +17,9 @@ import io.vertx.core.net.NetSocket;
  * with it, and from then on the bytes of both connections are copied as they come, a read at a time, with
  * back-pressure: frames are neither decoded nor re-framed (fragmentation, close codes and ping/pong pass as they are);
  * any other answer is read whole (at most {@link RouterOptions#maxHandshakeResponseSize()}) and sent to the client as
- * a normal response, or 502 when it cannot be read. Closing one connection closes the other.
+ * a normal response, or 502 when it cannot be read. Closing one connection closes the other. The head goes on a raw
+ * connection rather than through Vert.x's {@code HttpClientRequest.connect()}, so that a piped and a handed-over
+ * WebSocket reach the worker with the very same head bytes.
  * <p>
  * The {@link WebSocketFrameScanner}s only look at the first frames: the open packet of a session opened over this
  * WebSocket (its sid is registered in the {@link SessionTable} before the client can see it) and the client's upgrade
