@@ -1,124 +1,67 @@
 package io.quarkiverse.socketio.runtime.cluster.primary;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.jboss.logging.Logger;
-
-import io.netty.channel.Channel;
 import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /**
- * The primary's sticky HTTP/WebSocket router: a Vert.x HTTP server in front of the workers.
+ * The primary's sticky HTTP/WebSocket router: a Vert.x HTTP server in front of the workers. This class is its facade:
+ * it owns the listeners, the set of workers (added, drained, removed, handed a {@link HandoffSender}) and the choice of
+ * a worker for each request; what happens next belongs to the parts it composes:
+ * <ul>
+ * <li>{@link SessionTable}: which worker owns each sid, what holds a session, when a sid is forgotten, the bound on
+ * sessions and the least-connection counts;</li>
+ * <li>{@link HttpForwarder}: plain requests and polling, over a pooled client per worker, with the
+ * {@link ForwardedHeaders} rules;</li>
+ * <li>{@link WebSocketForwarder}: upgrade requests, handed over with the client's connection ({@link SocketHandoff})
+ * or piped by a {@link WebSocketTunnel}.</li>
+ * </ul>
  * <p>
  * <b>Routing.</b> Decided per HTTP request, never per TCP connection (a keep-alive connection may carry requests of
  * several sessions). A request under the Engine.IO path with a {@code sid} query parameter goes to the worker that
  * owns the sid, or gets {@code 400 {"code":1,"message":"Session ID unknown"}} when the router knows no such sid. A
  * request without sid (a handshake) and any request on another path (REST, static files) goes to a worker chosen by
- * the {@link io.quarkiverse.socketio.runtime.config.SocketIOConfig.Routing strategy}. No worker: 503.
+ * the {@link io.quarkiverse.socketio.runtime.config.SocketIOConfig.Routing strategy}, and is counted against it the
+ * moment it is sent. No worker: 503; a handshake while the table is full: 503.
  * <p>
  * <b>Learning sids.</b> The router reads the sid of a new session from the handshake answer it relays, before the
  * answer is written to the client: for polling, the body {@code 0{"sid":"..."}} (read whole, it is small); for a
- * direct WebSocket handshake, the worker's first text frame. So the client's next request can never arrive before the
- * router knows the owner.
+ * WebSocket handshake piped through the router, the worker's first text frame. So the client's next request can never
+ * arrive before the router knows the owner. (A handed-over WebSocket handshake is the worker's alone: its session ends
+ * with that connection.)
  * <p>
- * <b>Forgetting sids.</b> The router never parses the Engine.IO stream, so it forgets a sid when: the worker answers
- * a request of that sid with 400 code 1 (the worker no longer knows it); a WebSocket relayed for the sid closes after
- * the session was upgraded to it (the client sent the upgrade packet {@code 5}) or was opened over it (a direct
- * WebSocket handshake), since the session ends with its transport; the worker is removed; or no request of the sid was
- * seen for {@link RouterOptions#sessionIdleTimeout()} while no WebSocket of it is open (polling sessions closed by the
- * client, or by a ping timeout). The map is bounded by {@link RouterOptions#maxSessions()}: handshakes beyond it get
- * 503.
- * <p>
- * <b>Least-connection counts</b>, per worker: handshakes in flight (counted when the router sends them) + sessions it
- * knows of + plain requests in flight.
- * <p>
- * <b>Forwarding.</b> Pooled HTTP/1.1 client per worker; request and response bodies are piped (streamed, in order,
- * with back-pressure); headers are copied except hop-by-hop ones (and those named by {@code Connection});
- * {@code X-Forwarded-For} gets the client address appended, {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} are
- * set when the request has none (so a TLS-terminating proxy in front keeps its values; the router does not decide
- * which of its clients are trusted, the worker's forwarded-header settings do). The worker therefore sees the router as the
- * remote address of the connection: its Engine.IO handshake address is the router's unless the worker honours the
- * forwarded headers ({@code quarkus.http.proxy.proxy-address-forwarding=true}, and {@code allow-x-forwarded}).
- * <p>
- * <b>WebSocket.</b> When the worker takes handed-over connections ({@link SocketHandoff}), the upgrade request is
- * routed like any other request and the client's connection, with the request as the worker should read it, is handed
- * to the worker: the router is then out of its way, and learns from the worker when it closed. Otherwise the upgrade
- * request is routed like any other request and written, with the same URI and
- * headers, on a new raw TCP connection to the worker. A refusal (such as 400 for an unknown sid) reaches the client as
- * a normal response; a 101 is written to the client with the worker's headers, and from then on the bytes of the two
- * connections are copied as they come, a read at a time, with back-pressure: frames are neither decoded nor re-framed
- * (fragmentation, close codes and ping/pong pass as they are), only the first frames are looked at (the open packet of
- * a session opened over the WebSocket, the client's upgrade packet). Closing one connection closes the other.
- * Compression is not negotiated (the extensions header is not passed on); a sub-protocol is negotiated by the worker.
+ * <b>Threads.</b> Requests are taken on the listeners' event loops, one HTTP server per loop sharing the port, and
+ * each request stays on its connection's loop to the end. The lifecycle and worker methods are called from the
+ * primary's threads and are synchronized; the request path reads the workers without a lock (a volatile array of the
+ * workers taking new requests, volatile flags on each).
  */
 public final class StickyRouter {
-
-    private static final Logger LOG = Logger.getLogger(StickyRouter.class);
-
-    /** How the workers' open packet starts. */
-    private static final String SID_FIRST = "0{\"sid\":\"";
-    private static final String UNKNOWN_SID_BODY = "{\"code\":1,\"message\":\"Session ID unknown\"}";
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
-            "expect");
-    /**
-     * Not passed on with an upgrade request: extensions, so that compression is never negotiated (the router reads the
-     * first frames of a WebSocket, see {@link Tunnel}); a body length (an upgrade request has no body).
-     */
-    private static final Set<String> UPGRADE_REQUEST_EXCLUDED = Set.of("sec-websocket-extensions", "content-length");
-
-    private enum Kind {
-        /** A request of a known sid. */
-        SESSION,
-        /** An Engine.IO handshake (no sid). */
-        HANDSHAKE,
-        /** Anything else. */
-        PLAIN
-    }
 
     private final Vertx vertx;
     private final RouterOptions options;
     private final String path;
     private final String pathNoSlash;
-    private final Map<Integer, Worker> workers = new ConcurrentHashMap<>();
-    private volatile Worker[] ring = new Worker[0];
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<Integer, RoutedWorker> workers = new ConcurrentHashMap<>();
+    private volatile RoutedWorker[] ring = new RoutedWorker[0];
+    private final SessionTable table;
+    private final HttpForwarder http;
+    private final WebSocketForwarder webSockets;
     private final AtomicInteger next = new AtomicInteger();
     /** The deployments of the listeners (one HTTP server per event loop, sharing the port); null until listening. */
     private List<String> listeners;
@@ -130,6 +73,9 @@ public final class StickyRouter {
         this.options = options;
         this.path = options.path();
         this.pathNoSlash = path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+        this.table = new SessionTable(options);
+        this.http = new HttpForwarder(options, table);
+        this.webSockets = new WebSocketForwarder(options, table);
     }
 
     // ---------------------------------------------------------------- lifecycle and workers
@@ -143,8 +89,7 @@ public final class StickyRouter {
             return Future.failedFuture(new IllegalStateException("Already listening"));
         }
         listeners = new ArrayList<>();
-        long period = Math.max(1000, options.sessionIdleTimeout().toMillis() / 4);
-        sweepTimer = vertx.setPeriodic(period, id -> sweep());
+        sweepTimer = vertx.setPeriodic(SessionTable.sweepPeriodMillis(options), id -> table.sweep());
         // Vert.x shares a port among its servers; a negative port is a random one, shared likewise
         int shared = port == 0 ? -1 : port;
         AtomicInteger actual = new AtomicInteger();
@@ -203,20 +148,20 @@ public final class StickyRouter {
             listeners.clear();
         }
         for (Integer index : new ArrayList<>(workers.keySet())) {
-            Worker worker = workers.remove(index);
+            RoutedWorker worker = workers.remove(index);
             if (worker != null) {
                 all.addAll(worker.close());
             }
         }
-        ring = new Worker[0];
-        sessions.clear();
+        ring = new RoutedWorker[0];
+        table.clear();
         return Future.join(all).mapEmpty();
     }
 
     /** Adds (or replaces) the worker with this index, reached at {@code address}. */
     public synchronized void addWorker(int index, SocketAddress address) {
         removeWorker(index);
-        Worker worker = new Worker(index, address, vertx, options);
+        RoutedWorker worker = RoutedWorker.create(vertx, index, address, options);
         workers.put(index, worker);
         rebuildRing();
     }
@@ -226,13 +171,13 @@ public final class StickyRouter {
      * 1) and the connections to it are closed.
      */
     public synchronized boolean removeWorker(int index) {
-        Worker worker = workers.remove(index);
+        RoutedWorker worker = workers.remove(index);
         if (worker == null) {
             return false;
         }
         worker.removed = true;
         rebuildRing();
-        sessions.entrySet().removeIf(e -> e.getValue().worker == worker);
+        table.forgetAll(worker);
         worker.close();
         return true;
     }
@@ -242,7 +187,7 @@ public final class StickyRouter {
      * reach it (it is about to close them, its clients then reconnect to the others).
      */
     public synchronized boolean drainWorker(int index) {
-        Worker worker = workers.get(index);
+        RoutedWorker worker = workers.get(index);
         if (worker == null) {
             return false;
         }
@@ -252,7 +197,7 @@ public final class StickyRouter {
     }
 
     private void rebuildRing() {
-        Worker[] r = workers.values().stream().filter(w -> !w.draining).toArray(Worker[]::new);
+        RoutedWorker[] r = workers.values().stream().filter(w -> !w.draining).toArray(RoutedWorker[]::new);
         Arrays.sort(r, (a, b) -> Integer.compare(a.index, b.index));
         ring = r;
     }
@@ -262,7 +207,7 @@ public final class StickyRouter {
      * than piped; false when there is no such worker (any more).
      */
     public synchronized boolean handoff(int index, HandoffSender sender) {
-        Worker worker = workers.get(index);
+        RoutedWorker worker = workers.get(index);
         if (worker == null || worker.removed) {
             return false;
         }
@@ -276,39 +221,34 @@ public final class StickyRouter {
      * and is forgotten, unless it goes on polling ({@code stillPolling}: the WebSocket probe failed).
      */
     public void handoffClosed(int index, String sid, boolean stillPolling) {
-        Worker worker = workers.get(index);
+        RoutedWorker worker = workers.get(index);
         if (worker == null) {
             return;
         }
         if (sid.isEmpty()) {
-            worker.load.decrementAndGet();
+            table.countEnded(worker);
             return;
         }
-        Session session = sessions.get(sid);
+        SessionTable.Session session = table.find(sid);
         if (session != null && session.worker == worker) {
-            session.lastSeen = System.nanoTime();
-            session.pipes.decrementAndGet();
-            if (!stillPolling) {
-                forget(sid, session);
-            }
+            table.webSocketEnded(sid, session, !stillPolling);
         }
     }
 
     /** The index of the worker owning this sid, or -1. */
     public int ownerOf(String sid) {
-        Session s = sessions.get(sid);
-        return s == null || s.worker.removed ? -1 : s.worker.index;
+        return table.ownerOf(sid);
     }
 
     /** The number of sids the router remembers. */
     public int sessionCount() {
-        return sessions.size();
+        return table.size();
     }
 
     /** The least-connection count of each worker (handshakes in flight + known sessions + plain requests in flight). */
     public Map<Integer, Integer> loads() {
         Map<Integer, Integer> loads = new LinkedHashMap<>();
-        for (Worker w : ring) {
+        for (RoutedWorker w : ring) {
             loads.put(w.index, w.load.get());
         }
         return loads;
@@ -319,7 +259,7 @@ public final class StickyRouter {
     private void handle(HttpServerRequest req) {
         req.pause();
         if (closed) {
-            simple(req, 503, null, null);
+            RouterReplies.status(req, 503);
             return;
         }
         boolean upgrade = req.method() == HttpMethod.GET && "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
@@ -329,49 +269,48 @@ public final class StickyRouter {
             try {
                 sid = req.getParam("sid");
             } catch (RuntimeException e) {
-                simple(req, 400, null, null);
+                RouterReplies.status(req, 400);
                 return;
             }
             if (sid != null) {
-                Session session = sessions.get(sid);
-                if (session == null || session.worker.removed) {
-                    unknownSid(req);
+                SessionTable.Session session = table.find(sid);
+                if (session == null) {
+                    RouterReplies.unknownSid(req);
                     return;
                 }
-                session.lastSeen = System.nanoTime();
-                if (upgrade) {
-                    webSocket(req, session.worker, Kind.SESSION, sid, session);
-                } else {
-                    forward(req, session.worker, Kind.SESSION, sid, session);
-                }
+                send(req, upgrade, Route.session(sid, session));
                 return;
             }
-            if (sessions.size() >= options.maxSessions()) {
-                simple(req, 503, null, null);
+            if (table.full()) {
+                RouterReplies.status(req, 503);
                 return;
             }
-            dispatch(req, upgrade, Kind.HANDSHAKE);
+            dispatch(req, upgrade, Route.Kind.HANDSHAKE);
             return;
         }
-        dispatch(req, upgrade, Kind.PLAIN);
+        dispatch(req, upgrade, Route.Kind.PLAIN);
     }
 
-    private void dispatch(HttpServerRequest req, boolean upgrade, Kind kind) {
-        Worker worker = choose();
+    private void dispatch(HttpServerRequest req, boolean upgrade, Route.Kind kind) {
+        RoutedWorker worker = choose();
         if (worker == null) {
-            simple(req, 503, null, null);
+            RouterReplies.status(req, 503);
             return;
         }
-        worker.load.incrementAndGet(); // counted the moment it is sent
+        table.countSent(worker); // counted the moment it is sent
+        send(req, upgrade, Route.chosen(kind, worker));
+    }
+
+    private void send(HttpServerRequest req, boolean upgrade, Route route) {
         if (upgrade) {
-            webSocket(req, worker, kind, null, null);
+            webSockets.forward(req, route);
         } else {
-            forward(req, worker, kind, null, null);
+            http.forward(req, route);
         }
     }
 
-    private Worker choose() {
-        Worker[] r = ring;
+    private RoutedWorker choose() {
+        RoutedWorker[] r = ring;
         int n = r.length;
         if (n == 0) {
             return null;
@@ -383,10 +322,10 @@ public final class StickyRouter {
             case RANDOM:
                 return r[ThreadLocalRandom.current().nextInt(n)];
             default:
-                Worker best = null;
+                RoutedWorker best = null;
                 int bestLoad = Integer.MAX_VALUE;
                 for (int i = 0; i < n; i++) {
-                    Worker w = r[(start + i) % n];
+                    RoutedWorker w = r[(start + i) % n];
                     int load = w.load.get();
                     if (load < bestLoad) {
                         best = w;
@@ -394,656 +333,6 @@ public final class StickyRouter {
                     }
                 }
                 return best;
-        }
-    }
-
-    // ---------------------------------------------------------------- sessions
-
-    private void register(String sid, Worker worker, boolean direct) {
-        Session session = new Session(worker, direct);
-        if (worker.removed) {
-            worker.load.decrementAndGet();
-            return;
-        }
-        Session previous = sessions.put(sid, session);
-        if (previous != null) {
-            previous.worker.load.decrementAndGet();
-        }
-    }
-
-    private Session registerPiped(String sid, Worker worker) {
-        Session session = new Session(worker, true);
-        session.pipes.incrementAndGet();
-        Session previous = sessions.put(sid, session);
-        if (previous != null) {
-            previous.worker.load.decrementAndGet();
-        }
-        return session;
-    }
-
-    private void forget(String sid, Session session) {
-        if (sessions.remove(sid, session)) {
-            session.worker.load.decrementAndGet();
-        }
-    }
-
-    private void sweep() {
-        long now = System.nanoTime();
-        long idle = options.sessionIdleTimeout().toNanos();
-        for (Map.Entry<String, Session> e : sessions.entrySet()) {
-            Session s = e.getValue();
-            if (s.pipes.get() == 0 && s.inFlight.get() == 0 && now - s.lastSeen > idle) {
-                forget(e.getKey(), s);
-            }
-        }
-    }
-
-    /** Reads the sid of an Engine.IO open packet {@code 0{"sid":"...",...}}, or null. */
-    static String openSid(String packet) {
-        if (packet == null || packet.length() < 3 || packet.charAt(0) != '0' || packet.charAt(1) != '{') {
-            return null;
-        }
-        if (packet.startsWith(SID_FIRST)) {
-            // the workers' own open packet: the sid first, url-safe characters only (no JSON parser needed)
-            int close = packet.indexOf('"', SID_FIRST.length());
-            if (close > SID_FIRST.length()) {
-                return packet.substring(SID_FIRST.length(), close);
-            }
-        }
-        int end = packet.indexOf('\u001e');
-        String json = end < 0 ? packet.substring(1) : packet.substring(1, end);
-        try {
-            Object sid = new JsonObject(json).getValue("sid");
-            return sid instanceof String s && !s.isEmpty() ? s : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static boolean isUnknownSid(int status, Buffer body) {
-        return status == 400 && body != null && body.toString(StandardCharsets.UTF_8).replace(" ", "").contains("\"code\":1");
-    }
-
-    // ---------------------------------------------------------------- HTTP
-
-    private void forward(HttpServerRequest req, Worker worker, Kind kind, String sid, Session session) {
-        AtomicBoolean done = new AtomicBoolean();
-        Runnable finish = () -> {
-            if (done.compareAndSet(false, true)) {
-                if (kind == Kind.PLAIN) {
-                    worker.load.decrementAndGet();
-                } else if (session != null) {
-                    session.lastSeen = System.nanoTime();
-                    session.inFlight.decrementAndGet();
-                }
-            }
-        };
-        if (session != null) {
-            session.inFlight.incrementAndGet();
-        }
-        RequestOptions ro = new RequestOptions()
-                .setMethod(req.method())
-                .setHost(worker.address.host())
-                .setPort(worker.address.port())
-                .setURI(req.uri())
-                .setConnectTimeout(options.connectTimeout().toMillis())
-                .setHeaders(forwardHeaders(req, false));
-        worker.http.request(ro).onComplete(ar -> {
-            if (ar.failed()) {
-                if (kind == Kind.HANDSHAKE) {
-                    worker.load.decrementAndGet();
-                }
-                finish.run();
-                LOG.debugf("Router: worker %d unreachable: %s", worker.index, ar.cause().toString());
-                simple(req, worker.removed ? 503 : 502, null, null);
-                return;
-            }
-            HttpClientRequest creq = ar.result();
-            if (req.getHeader(HttpHeaders.CONTENT_LENGTH) == null
-                    && req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
-                creq.setChunked(true);
-            }
-            HttpServerResponse resp = req.response();
-            resp.closeHandler(v -> creq.reset()); // the client left: abort (a pending long-poll, an upload)
-            creq.response().onComplete(rar -> {
-                if (rar.failed()) {
-                    if (kind == Kind.HANDSHAKE) {
-                        worker.load.decrementAndGet();
-                    }
-                    finish.run();
-                    simple(req, 502, null, null);
-                    return;
-                }
-                relay(req, rar.result(), worker, kind, sid, session, finish);
-            });
-            req.pipe().endOnFailure(false).to(creq).onFailure(t -> creq.reset(0, t));
-        });
-    }
-
-    private void relay(HttpServerRequest req, HttpClientResponse cres, Worker worker, Kind kind, String sid,
-            Session session, Runnable finish) {
-        HttpServerResponse resp = req.response();
-        int status = cres.statusCode();
-        if (kind == Kind.HANDSHAKE || (kind == Kind.SESSION && status == 400)) {
-            // small answers read whole: the sid of a handshake, or the code of a refusal
-            readBody(cres, options.maxHandshakeResponseSize()).onComplete(bar -> {
-                if (bar.failed()) {
-                    if (kind == Kind.HANDSHAKE) {
-                        worker.load.decrementAndGet();
-                    }
-                    finish.run();
-                    simple(req, 502, null, null);
-                    return;
-                }
-                Buffer body = bar.result();
-                if (kind == Kind.HANDSHAKE) {
-                    String newSid = status == 200 ? openSid(body.toString(StandardCharsets.UTF_8)) : null;
-                    if (newSid != null) {
-                        register(newSid, worker, false); // before the client can see the answer
-                    } else {
-                        worker.load.decrementAndGet();
-                    }
-                } else if (isUnknownSid(status, body)) {
-                    forget(sid, session);
-                }
-                finish.run();
-                if (resp.closed() || resp.ended()) {
-                    return;
-                }
-                resp.setStatusCode(status);
-                resp.setStatusMessage(cres.statusMessage());
-                copyResponseHeaders(cres, resp);
-                resp.headers().set(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
-                resp.end(body);
-            });
-            return;
-        }
-        if (resp.closed() || resp.ended()) {
-            cres.request().reset();
-            finish.run();
-            return;
-        }
-        resp.setStatusCode(status);
-        resp.setStatusMessage(cres.statusMessage());
-        copyResponseHeaders(cres, resp);
-        boolean noBody = req.method() == HttpMethod.HEAD || status == 204 || status == 304 || status / 100 == 1;
-        if (!noBody && cres.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
-            resp.setChunked(true);
-        }
-        cres.pipe().endOnFailure(false).to(resp).onComplete(par -> {
-            finish.run();
-            if (par.failed()) {
-                LOG.debugf("Router: relaying an answer of worker %d failed: %s", worker.index, par.cause().toString());
-                if (!resp.ended()) {
-                    resp.reset();
-                }
-                cres.request().reset();
-            }
-        });
-    }
-
-    private static Future<Buffer> readBody(HttpClientResponse cres, int max) {
-        Promise<Buffer> promise = Promise.promise();
-        Buffer body = Buffer.buffer();
-        cres.handler(chunk -> {
-            if (body.length() + chunk.length() > max) {
-                cres.request().reset();
-                promise.tryFail("answer larger than " + max + " bytes");
-            } else {
-                body.appendBuffer(chunk);
-            }
-        });
-        cres.exceptionHandler(promise::tryFail);
-        cres.endHandler(v -> promise.tryComplete(body));
-        return promise.future();
-    }
-
-    private MultiMap forwardHeaders(HttpServerRequest req, boolean webSocket) {
-        MultiMap in = req.headers();
-        MultiMap out = MultiMap.caseInsensitiveMultiMap();
-        copyEndToEnd(in, out, webSocket);
-        SocketAddress remote = req.remoteAddress();
-        if (remote != null && remote.hostAddress() != null) {
-            String prior = in.get("X-Forwarded-For");
-            out.set("X-Forwarded-For", prior == null ? remote.hostAddress() : prior + ", " + remote.hostAddress());
-        }
-        if (!in.contains("X-Forwarded-Proto")) {
-            out.set("X-Forwarded-Proto", req.isSSL() ? "https" : "http");
-        }
-        String host = in.get(HttpHeaders.HOST);
-        if (host != null && !in.contains("X-Forwarded-Host")) {
-            out.set("X-Forwarded-Host", host);
-        }
-        return out;
-    }
-
-    private static void copyResponseHeaders(HttpClientResponse cres, HttpServerResponse resp) {
-        copyEndToEnd(cres.headers(), resp.headers(), false);
-    }
-
-    /**
-     * Copies the end-to-end headers: hop-by-hop ones and those the {@code Connection} header names stay behind, and
-     * with {@code webSocket} those of {@link #UPGRADE_REQUEST_EXCLUDED}.
-     */
-    private static void copyEndToEnd(MultiMap in, MultiMap out, boolean webSocket) {
-        Set<String> connectionTokens = null;
-        String connection = in.get(HttpHeaders.CONNECTION);
-        if (connection != null) {
-            connectionTokens = new HashSet<>();
-            for (String token : connection.split(",")) {
-                connectionTokens.add(token.trim().toLowerCase(Locale.ROOT));
-            }
-        }
-        for (Map.Entry<String, String> e : in) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(name) || (connectionTokens != null && connectionTokens.contains(name))
-                    || (webSocket && UPGRADE_REQUEST_EXCLUDED.contains(name))) {
-                continue;
-            }
-            out.add(e.getKey(), e.getValue());
-        }
-    }
-
-    private void unknownSid(HttpServerRequest req) {
-        simple(req, 400, "application/json", UNKNOWN_SID_BODY);
-    }
-
-    private static void simple(HttpServerRequest req, int status, String contentType, String body) {
-        if (!req.isEnded()) {
-            req.resume(); // a body we do not read is discarded
-        }
-        HttpServerResponse resp = req.response();
-        if (resp.ended() || resp.closed() || resp.headWritten()) {
-            if (!resp.ended() && !resp.closed()) {
-                resp.reset();
-            }
-            return;
-        }
-        resp.setStatusCode(status);
-        if (contentType != null) {
-            resp.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
-        }
-        if (body == null) {
-            resp.end();
-        } else {
-            resp.end(body);
-        }
-    }
-
-    // ---------------------------------------------------------------- WebSocket
-
-    /**
-     * Opens a raw connection to the worker and writes the client's upgrade request on it; the worker's answer decides
-     * the rest (see {@link Tunnel}).
-     */
-    private void webSocket(HttpServerRequest req, Worker worker, Kind kind, String sid, Session session) {
-        if (session != null) {
-            session.pipes.incrementAndGet(); // held while connecting, so the sweep cannot forget it meanwhile
-        }
-        Buffer head = upgradeRequest(req);
-        HandoffSender sender = worker.handoff;
-        Channel channel = req.connection() instanceof ConnectionBase base ? base.channel() : null;
-        if (sender != null && sender.isOpen() && channel != null && HandoffSender.canHandOff(channel)
-                && head.length() <= SocketHandoff.MAX_HEAD) {
-            // the session's hold (or the handshake's count) is given back when the worker reports the connection closed
-            sender.handOff(channel, kind == Kind.SESSION ? sid : "", head, failure -> {
-                if (failure != null) {
-                    LOG.debugf("Router: handing a WebSocket to worker %d failed: %s", worker.index, failure.toString());
-                    notOpened(worker, kind, session);
-                }
-            });
-            return;
-        }
-        worker.net.connect(worker.address).onComplete(ar -> {
-            if (ar.failed()) {
-                notOpened(worker, kind, session);
-                LOG.debugf("Router: WebSocket to worker %d failed: %s", worker.index, ar.cause().toString());
-                simple(req, worker.removed ? 503 : 502, null, null);
-                return;
-            }
-            new Tunnel(req, ar.result(), worker, kind, sid, session).start(head);
-        });
-    }
-
-    /** A WebSocket that did not open: what {@link #webSocket} counted for it is given back. */
-    private static void notOpened(Worker worker, Kind kind, Session session) {
-        if (kind != Kind.SESSION) {
-            worker.load.decrementAndGet();
-        } else {
-            session.pipes.decrementAndGet();
-            session.lastSeen = System.nanoTime();
-        }
-    }
-
-    /** The client's upgrade request as the worker gets it: its URI, end-to-end headers and forwarded headers. */
-    private Buffer upgradeRequest(HttpServerRequest req) {
-        StringBuilder head = new StringBuilder(512).append("GET ").append(req.uri()).append(" HTTP/1.1\r\n");
-        for (Map.Entry<String, String> e : forwardHeaders(req, true)) {
-            head.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
-        }
-        head.append("Connection: Upgrade\r\nUpgrade: ").append(req.getHeader(HttpHeaders.UPGRADE)).append("\r\n\r\n");
-        return Buffer.buffer(head.toString(), StandardCharsets.ISO_8859_1.name());
-    }
-
-    private static void refuse(HttpServerRequest req, HttpAnswerHead head, Buffer body) {
-        if (!req.isEnded()) {
-            req.resume();
-        }
-        HttpServerResponse resp = req.response();
-        if (resp.ended() || resp.closed()) {
-            return;
-        }
-        resp.setStatusCode(head.status());
-        for (Map.Entry<String, String> e : head.headers()) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && !"content-length".equals(name)) {
-                resp.headers().add(e.getKey(), e.getValue());
-            }
-        }
-        resp.end(body);
-    }
-
-    /**
-     * One WebSocket through the router, on a raw TCP connection to the worker. Until the worker answered, its bytes
-     * are read as an HTTP answer: a 101 is written to the client with the worker's headers and from then on the bytes
-     * of both connections are copied as they come, a read at a time, with back-pressure (nothing is decoded or
-     * re-framed); any other answer is read whole and sent to the client as a normal response. The frame scanners only
-     * look at the first frames: the open packet of a session opened over this WebSocket (its sid is registered before
-     * the client can see it) and the client's upgrade packet {@code 5} of a session upgraded to it. Everything runs on
-     * the client connection's event loop, which the connection to the worker shares.
-     */
-    private final class Tunnel {
-        private final HttpServerRequest req;
-        private final NetSocket back;
-        private final Worker worker;
-        private final Kind kind;
-        private String sid;
-        private Session session;
-        private NetSocket front;
-        /** The worker's answer until its head is read, then the body of a refusal. */
-        private Buffer answer = Buffer.buffer();
-        private HttpAnswerHead refusal;
-        private boolean ended;
-        /** Watches the worker's first text message for the sid (a handshake over WebSocket); null when done. */
-        private WebSocketFrameScanner openScanner;
-        private Buffer firstText;
-        /** Watches the client's frames for the upgrade packet (a session upgrading); null when done. */
-        private WebSocketFrameScanner upgradeScanner;
-        private boolean upgraded;
-
-        Tunnel(HttpServerRequest req, NetSocket back, Worker worker, Kind kind, String sid, Session session) {
-            this.req = req;
-            this.back = back;
-            this.worker = worker;
-            this.kind = kind;
-            this.sid = sid;
-            this.session = session;
-            if (kind == Kind.HANDSHAKE) {
-                openScanner = new WebSocketFrameScanner(options.maxHandshakeResponseSize(), this::workerFrame);
-            } else if (kind == Kind.SESSION) {
-                upgradeScanner = new WebSocketFrameScanner(1, this::clientFrame);
-            }
-        }
-
-        void start(Buffer request) {
-            back.handler(this::answer);
-            back.closeHandler(v -> answerEnded());
-            back.exceptionHandler(t -> LOG.debugf("Router: connection to worker %d: %s", worker.index, t.toString()));
-            back.write(request);
-        }
-
-        // ---- before the worker switched protocols
-
-        private void answer(Buffer data) {
-            answer.appendBuffer(data);
-            if (refusal != null) {
-                refusalBody(false);
-                return;
-            }
-            HttpAnswerHead head;
-            try {
-                head = HttpAnswerHead.parse(answer);
-            } catch (RuntimeException e) {
-                failed("an answer that is not HTTP: " + e.getMessage());
-                return;
-            }
-            if (head == null) {
-                if (answer.length() > options.maxHandshakeResponseSize()) {
-                    failed("an answer head larger than " + options.maxHandshakeResponseSize() + " bytes");
-                }
-                return;
-            }
-            Buffer rest = answer.getBuffer(head.length(), answer.length());
-            answer = rest;
-            if (head.status() == 101) {
-                switched(head, rest);
-            } else {
-                refusal = head;
-                refusalBody(false);
-            }
-        }
-
-        /** The worker closed the connection before switching protocols. */
-        private void answerEnded() {
-            if (front != null || ended) {
-                return;
-            }
-            if (refusal != null) {
-                refusalBody(true);
-            } else {
-                failed("the connection closed before an answer");
-            }
-        }
-
-        private void failed(String why) {
-            if (ended) {
-                return;
-            }
-            LOG.debugf("Router: WebSocket upgrade through worker %d failed: %s", worker.index, why);
-            notSwitched();
-            simple(req, 502, null, null);
-        }
-
-        private void refusalBody(boolean connectionClosed) {
-            if (ended) {
-                return;
-            }
-            Buffer body;
-            try {
-                long length = refusal.contentLength();
-                if (refusal.chunked()) {
-                    body = HttpAnswerHead.dechunk(answer);
-                } else if (length >= 0) {
-                    body = answer.length() >= length ? answer.getBuffer(0, (int) length) : null;
-                } else {
-                    body = connectionClosed ? answer : null;
-                }
-            } catch (RuntimeException e) {
-                failed("an unreadable refusal: " + e.getMessage());
-                return;
-            }
-            if (body == null) {
-                if (connectionClosed) {
-                    failed("the connection closed within a refusal");
-                } else if (answer.length() > options.maxHandshakeResponseSize()) {
-                    failed("a refusal larger than " + options.maxHandshakeResponseSize() + " bytes");
-                }
-                return;
-            }
-            notSwitched();
-            if (kind == Kind.SESSION && isUnknownSid(refusal.status(), body)) {
-                forget(sid, session);
-            }
-            refuse(req, refusal, body);
-        }
-
-        /** The WebSocket does not open: the connection to the worker closes, and what routing counted is given back. */
-        private void notSwitched() {
-            ended = true;
-            back.close();
-            notOpened(worker, kind, session);
-        }
-
-        /** The worker accepted: the client gets the same 101, then both connections are joined. */
-        private void switched(HttpAnswerHead head, Buffer early) {
-            back.pause(); // until the client side is ready: nothing the worker sends is lost
-            HttpServerResponse resp = req.response();
-            for (Map.Entry<String, String> e : head.headers()) {
-                resp.headers().add(e.getKey(), e.getValue());
-            }
-            req.resume();
-            req.toNetSocket().onComplete(far -> {
-                if (far.failed()) {
-                    LOG.debugf("Router: client WebSocket upgrade failed: %s", far.cause().toString());
-                    notSwitched();
-                    return;
-                }
-                front = far.result();
-                front.handler(this::fromClient);
-                back.handler(this::fromWorker);
-                front.closeHandler(v -> closed());
-                back.closeHandler(v -> closed());
-                front.exceptionHandler(t -> LOG.debugf("Router: client WebSocket connection: %s", t.toString()));
-                front.drainHandler(v -> back.resume());
-                back.drainHandler(v -> front.resume());
-                if (early.length() > 0) {
-                    fromWorker(early);
-                }
-                back.resume();
-            });
-        }
-
-        // ---- piped
-
-        private void fromClient(Buffer data) {
-            if (upgradeScanner != null) {
-                upgradeScanner.feed(data);
-            }
-            relay(data, front, back);
-        }
-
-        private void fromWorker(Buffer data) {
-            if (openScanner != null) {
-                openScanner.feed(data); // registers the sid before the open packet is written to the client
-            }
-            relay(data, back, front);
-        }
-
-        private void relay(Buffer data, NetSocket from, NetSocket to) {
-            to.write(data);
-            if (to.writeQueueFull()) {
-                from.pause(); // resumed by the drain handler of 'to'
-            }
-        }
-
-        private void clientFrame(boolean fin, int opcode, Buffer payload) {
-            if (!upgraded && fin && opcode == WebSocketFrameScanner.TEXT && payload != null
-                    && payload.length() == 1 && payload.getByte(0) == '5') {
-                upgraded = true; // the session now lives on this WebSocket
-                upgradeScanner = null;
-            }
-        }
-
-        private void workerFrame(boolean fin, int opcode, Buffer payload) {
-            if (openScanner == null) {
-                return;
-            }
-            if (opcode == WebSocketFrameScanner.TEXT || (opcode == WebSocketFrameScanner.CONTINUATION && firstText != null)) {
-                if (payload == null) {
-                    openScanner = null; // larger than any open packet
-                    firstText = null;
-                    return;
-                }
-                firstText = firstText == null ? payload : firstText.appendBuffer(payload);
-                if (!fin && firstText.length() <= options.maxHandshakeResponseSize()) {
-                    return;
-                }
-                String newSid = fin ? openSid(firstText.toString(StandardCharsets.UTF_8)) : null;
-                openScanner = null;
-                firstText = null;
-                if (newSid != null) {
-                    // the worker's load was counted for the handshake; it now counts the session
-                    session = registerPiped(newSid, worker);
-                    sid = newSid;
-                }
-            } else if (opcode == WebSocketFrameScanner.BINARY) {
-                openScanner = null;
-            }
-        }
-
-        private void closed() {
-            if (ended) {
-                return;
-            }
-            ended = true;
-            // the close frames, if any, went through as bytes; closing flushes what is still queued
-            front.close();
-            back.close();
-            Session s = session;
-            if (s != null) {
-                s.pipes.decrementAndGet();
-                s.lastSeen = System.nanoTime();
-                if (s.direct || upgraded) {
-                    forget(sid, s); // the session ends with its transport
-                }
-            } else if (kind != Kind.SESSION) {
-                worker.load.decrementAndGet(); // a handshake that gave no sid, or a plain WebSocket
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- state
-
-    private static final class Worker {
-        final int index;
-        final SocketAddress address;
-        final HttpClient http;
-        /** Raw connections for WebSockets: closing it closes them all. */
-        final NetClient net;
-        final AtomicInteger load = new AtomicInteger();
-        volatile boolean removed;
-        volatile boolean draining;
-        /** Where its WebSockets are handed over; null: they are piped. */
-        volatile HandoffSender handoff;
-
-        Worker(int index, SocketAddress address, Vertx vertx, RouterOptions options) {
-            this.index = index;
-            this.address = address;
-            int connectTimeout = (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis());
-            HttpClientOptions httpOptions = new HttpClientOptions()
-                    .setDefaultHost(address.host())
-                    .setDefaultPort(address.port())
-                    .setKeepAlive(true)
-                    .setPipelining(false)
-                    .setTryUseCompression(false)
-                    .setDecompressionSupported(false)
-                    .setConnectTimeout(connectTimeout);
-            this.http = vertx.createHttpClient(httpOptions,
-                    new PoolOptions().setHttp1MaxSize(options.maxConnectionsPerWorker()));
-            this.net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(connectTimeout).setTcpNoDelay(true));
-        }
-
-        List<Future<?>> close() {
-            removed = true;
-            HandoffSender sender = handoff;
-            if (sender != null) {
-                sender.close();
-            }
-            return List.of(http.close(), net.close());
-        }
-    }
-
-    private static final class Session {
-        final Worker worker;
-        /** Opened over a WebSocket handshake through the router: it ends with that WebSocket. */
-        final boolean direct;
-        final AtomicInteger pipes = new AtomicInteger();
-        final AtomicInteger inFlight = new AtomicInteger();
-        volatile long lastSeen = System.nanoTime();
-
-        Session(Worker worker, boolean direct) {
-            this.worker = worker;
-            this.direct = direct;
         }
     }
 }

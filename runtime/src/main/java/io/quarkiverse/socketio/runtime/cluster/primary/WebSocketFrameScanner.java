@@ -7,6 +7,10 @@ import io.vertx.core.buffer.Buffer;
  * holding them back or copying the stream: only the payloads the router looks at (at most {@code payloadLimit} bytes)
  * are unmasked and handed over. The router uses it for the few frames it cares about (the open packet of a session
  * opened over the WebSocket, the client's upgrade packet) and stops feeding it once it has seen them.
+ * <p>
+ * Hand-written rather than Netty's {@code WebSocket08FrameDecoder}, which takes each frame whole, unmasks and copies
+ * every payload and needs an encoder after it, where the tunnel passes the bytes on untouched and looks at a few frame
+ * headers only.
  */
 final class WebSocketFrameScanner {
 

@@ -268,7 +268,7 @@ class StickyRouterTest {
                 Answer open = send(http, HttpMethod.GET, polling(null), null);
                 connections.add(open.connection());
                 assertEquals(200, open.status());
-                String sid = StickyRouter.openSid(open.body());
+                String sid = EngineOpenPacket.sid(open.body());
                 assertNotNull(sid, open.body());
                 int owner = router.ownerOf(sid);
                 assertTrue(owner > 0, "the router knows the owner as soon as the handshake answer arrives");
@@ -369,7 +369,7 @@ class StickyRouterTest {
                 try {
                     WebSocketFrame open = frames.poll(5, TimeUnit.SECONDS);
                     assertNotNull(open, "open packet");
-                    String sid = StickyRouter.openSid(open.textData());
+                    String sid = EngineOpenPacket.sid(open.textData());
                     assertNotNull(sid, open.textData());
                     int owner = router.ownerOf(sid);
                     assertTrue(owner > 0);
