@@ -26,7 +26,7 @@ import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
 import { createAdapter as createStreamsAdapter } from "@socket.io/redis-streams-adapter";
 
 const KINDS = ["classic", "classic-specific", "sharded", "sharded-dynamic", "streams"];
-const NAMESPACES = ["/", "/chat"];
+const NAMESPACES = ["/", "/chat", "/cluster"];
 
 function out(obj) {
     process.stdout.write(JSON.stringify(toJson(obj)) + "\n");

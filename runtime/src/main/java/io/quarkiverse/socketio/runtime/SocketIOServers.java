@@ -2,6 +2,7 @@ package io.quarkiverse.socketio.runtime;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 import jakarta.enterprise.event.Observes;
@@ -14,13 +15,17 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkiverse.socketio.SocketIOServer;
+import io.quarkiverse.socketio.runtime.adapter.AdapterFactory;
+import io.quarkiverse.socketio.runtime.adapter.redis.RedisAdapters;
 import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmCluster;
 import io.quarkiverse.socketio.runtime.cluster.worker.HandoffReceiver;
+import io.quarkiverse.socketio.runtime.config.SocketIOBuildConfig;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.server.ServerObserver;
 import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -43,19 +48,40 @@ public class SocketIOServers {
     private final HandoffReceiver handoff;
 
     @Inject
-    SocketIOServers(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, ClusterMembership membership) {
+    SocketIOServers(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, SocketIOBuildConfig build,
+            ClusterMembership membership) {
         this.membership = membership;
         this.handoff = new HandoffReceiver(vertx, membership.workerLink().orElse(null), config);
+        // with a Redis adapter every server of this process is a server of the Redis cluster, workers included
+        Function<Context, AdapterFactory> redis = config.adapter().isRedis()
+                ? redisAdapters(vertx, config, build)
+                : null;
         if (membership.inJvmWorkers() > 0) {
             single = null;
-            cluster = new InJvmCluster(vertx, mapper, config, membership.inJvmWorkers());
-            LOG.infof("Socket.IO dev cluster: %d in-JVM workers joined by an in-JVM relay "
-                    + "(quarkus.socketio.cluster.workers; 0 runs one server)", membership.inJvmWorkers());
+            cluster = new InJvmCluster(vertx, mapper, config, membership.inJvmWorkers(), redis);
+            LOG.infof("Socket.IO dev cluster: %d in-JVM workers joined by %s (quarkus.socketio.cluster.workers; 0 runs "
+                    + "one server)", membership.inJvmWorkers(),
+                    redis == null ? "an in-JVM relay" : "Redis");
         } else {
-            single = new SocketIOServerImpl(vertx, mapper, config,
-                    membership.adapterFactory(vertx, mapper, config.cluster().requestsTimeout(),
+            single = new SocketIOServerImpl(vertx, mapper, config, redis != null ? redis.apply(null)
+                    : membership.adapterFactory(vertx, mapper, config.cluster().requestsTimeout(),
                             config.connectionStateRecovery().enabled()));
             cluster = null;
+        }
+    }
+
+    /**
+     * The Redis adapters' factories. The Redis client is an optional dependency: without it, its classes are missing
+     * when the adapter first needs them, and that is said plainly.
+     */
+    private static Function<Context, AdapterFactory> redisAdapters(Vertx vertx, SocketIOConfig config,
+            SocketIOBuildConfig build) {
+        try {
+            return RedisAdapters.factories(vertx, config.adapter(), build.redis().clientName(), config);
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("quarkus.socketio.adapter=" + config.adapter().name().toLowerCase()
+                    .replace('_', '-') + " reaches Redis through the Quarkus Redis client: add the dependency "
+                    + "io.quarkus:quarkus-redis-client to the application", e);
         }
     }
 

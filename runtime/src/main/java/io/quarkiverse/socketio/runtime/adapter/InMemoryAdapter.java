@@ -49,7 +49,14 @@ public class InMemoryAdapter implements Adapter {
         Set<String> joined = socketRooms.computeIfAbsent(socketId, id -> ConcurrentHashMap.newKeySet());
         for (String room : newRooms) {
             joined.add(room);
-            rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(socketId);
+            boolean[] created = new boolean[1];
+            rooms.computeIfAbsent(room, r -> {
+                created[0] = true;
+                return ConcurrentHashMap.newKeySet();
+            }).add(socketId);
+            if (created[0]) {
+                roomCreated(room, socketId);
+            }
         }
     }
 
@@ -73,10 +80,26 @@ public class InMemoryAdapter implements Adapter {
     }
 
     private void removeFromRoom(String room, String socketId) {
+        boolean[] deleted = new boolean[1];
         rooms.computeIfPresent(room, (r, members) -> {
             members.remove(socketId);
-            return members.isEmpty() ? null : members;
+            deleted[0] = members.isEmpty();
+            return deleted[0] ? null : members;
         });
+        if (deleted[0]) {
+            roomDeleted(room, socketId);
+        }
+    }
+
+    /**
+     * A room got its first local member ({@code socketId}), as socket.io-adapter's {@code create-room} event; for the
+     * adapters that subscribe per room. Called on the thread that joined.
+     */
+    protected void roomCreated(String room, String socketId) {
+    }
+
+    /** A room lost its last local member ({@code socketId}), as socket.io-adapter's {@code delete-room} event. */
+    protected void roomDeleted(String room, String socketId) {
     }
 
     @Override

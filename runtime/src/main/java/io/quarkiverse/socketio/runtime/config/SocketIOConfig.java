@@ -100,6 +100,38 @@ public interface SocketIOConfig {
     Cluster cluster();
 
     /**
+     * How the servers of the application share rooms, broadcasts and requests. {@code local}: within one host, the
+     * in-memory adapter of one process, or the cluster adapter between the workers of a cluster (through their
+     * primary). {@code redis}: through Redis, wire-compatible with Node's {@code @socket.io/redis-adapter} (its
+     * {@code createAdapter}). {@code redis-sharded}: Redis 7's sharded pub/sub, as Node's {@code createShardedAdapter}.
+     * {@code redis-streams}: a Redis stream, as Node's {@code @socket.io/redis-streams-adapter}, which also keeps the
+     * sessions of connection state recovery, so that a client comes back on any server of any host. With a Redis
+     * adapter each worker process is a server of the Redis cluster, as each Node worker is; the application needs the
+     * {@code io.quarkus:quarkus-redis-client} extension, and its client's address ({@code quarkus.redis.hosts}, or
+     * the client {@code quarkus.socketio.redis.client-name} names). A setting of the run: the same application runs
+     * on one host with {@code local} and on several with a Redis adapter.
+     */
+    @WithDefault("local")
+    AdapterKind adapter();
+
+    /** The adapters. */
+    enum AdapterKind {
+        /** In one host: in-memory, or the cluster adapter between the workers. */
+        LOCAL,
+        /** Node's classic Redis adapter (pub/sub). */
+        REDIS,
+        /** Node's sharded Redis adapter (Redis 7 sharded pub/sub). */
+        REDIS_SHARDED,
+        /** Node's Redis streams adapter. */
+        REDIS_STREAMS;
+
+        /** Whether this adapter reaches the other servers through Redis. */
+        public boolean isRedis() {
+            return this != LOCAL;
+        }
+    }
+
+    /**
      * The Redis adapters ({@code quarkus.socketio.adapter=redis}, {@code redis-sharded} or {@code redis-streams}); the
      * connection itself is the Quarkus Redis client's ({@code quarkus.redis.*}).
      */

@@ -9,14 +9,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.type.LogicalType;
 
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.Type;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
@@ -68,36 +64,13 @@ public final class ClusterMessageCodec {
         MessagePackFactory msgpackFactory = new MessagePackFactory();
         msgpackFactory.setStreamWriteConstraints(
                 StreamWriteConstraints.builder().maxNestingDepth(maxDepth + 1).build());
-        this.msgpack = mapper(msgpackFactory);
+        this.msgpack = WireModule.mapper(msgpackFactory, false);
         JsonFactory jsonFactory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
                 .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(maxDepth + 1).build())
                 .build();
-        this.json = mapper(jsonFactory);
+        this.json = WireModule.mapper(jsonFactory, false);
         this.payloads = msgpack.reader();
-    }
-
-    /** Strict about types (no number as text, no float as int), lenient about fields it does not know. */
-    static ObjectMapper mapper(JsonFactory factory) {
-        ObjectMapper mapper = new ObjectMapper(factory);
-        mapper.registerModule(new WireModule(false));
-        mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-        mapper.setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
-        for (CoercionInputShape shape : new CoercionInputShape[] { CoercionInputShape.Integer,
-                CoercionInputShape.Float, CoercionInputShape.Boolean }) {
-            mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
-        }
-        for (CoercionInputShape shape : new CoercionInputShape[] { CoercionInputShape.String,
-                CoercionInputShape.Float, CoercionInputShape.Boolean }) {
-            mapper.coercionConfigFor(LogicalType.Integer).setCoercion(shape, CoercionAction.Fail);
-        }
-        for (CoercionInputShape shape : new CoercionInputShape[] { CoercionInputShape.String,
-                CoercionInputShape.Integer }) {
-            mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(shape, CoercionAction.Fail);
-        }
-        return mapper;
     }
 
     // ---------------------------------------------------------------- encoding

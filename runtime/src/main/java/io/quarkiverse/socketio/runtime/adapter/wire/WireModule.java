@@ -14,15 +14,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
 
 import io.quarkiverse.socketio.Handshake;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
@@ -52,6 +59,32 @@ public final class WireModule extends SimpleModule {
         addDeserializer(SocketIOPacket.class, new PacketDeserializer());
         addSerializer(Handshake.class, new HandshakeSerializer());
         addDeserializer(Handshake.class, new HandshakeDeserializer());
+    }
+
+    /**
+     * A mapper for the wire, over {@code factory} (JSON or MessagePack), with this module: strict about types (no
+     * number as text, no float as int), lenient about fields it does not know, {@code null}s left out.
+     */
+    public static ObjectMapper mapper(JsonFactory factory, boolean packetNamespace) {
+        ObjectMapper mapper = new ObjectMapper(factory);
+        mapper.registerModule(new WireModule(packetNamespace));
+        mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        mapper.setSerializationInclusion(JsonInclude.Include.NON_NULL);
+        for (CoercionInputShape shape : new CoercionInputShape[] { CoercionInputShape.Integer,
+                CoercionInputShape.Float, CoercionInputShape.Boolean }) {
+            mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+        }
+        for (CoercionInputShape shape : new CoercionInputShape[] { CoercionInputShape.String,
+                CoercionInputShape.Float, CoercionInputShape.Boolean }) {
+            mapper.coercionConfigFor(LogicalType.Integer).setCoercion(shape, CoercionAction.Fail);
+        }
+        for (CoercionInputShape shape : new CoercionInputShape[] { CoercionInputShape.String,
+                CoercionInputShape.Integer }) {
+            mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(shape, CoercionAction.Fail);
+        }
+        return mapper;
     }
 
     // ------------------------------------------------------------------ broadcast options
@@ -90,7 +123,7 @@ public final class WireModule extends SimpleModule {
     }
 
     /** The options of a tree: rooms and except (absent: empty), the flags Node may set (absent: unset). */
-    static BroadcastOptions options(JsonNode opts) {
+    public static BroadcastOptions options(JsonNode opts) {
         if (!(opts instanceof ObjectNode)) {
             throw new ClusterProtocolException("opts is not a map: " + opts);
         }
@@ -157,7 +190,7 @@ public final class WireModule extends SimpleModule {
      * The packet of a tree: an EVENT or ACK needs an array of data (an EVENT's first element its name); the namespace
      * is the packet's own, else {@code nsp}, else {@code /}.
      */
-    static SocketIOPacket packet(JsonNode node, String nsp) {
+    public static SocketIOPacket packet(JsonNode node, String nsp) {
         if (!(node instanceof ObjectNode)) {
             throw new ClusterProtocolException("A packet is a map, not " + node);
         }
@@ -307,7 +340,7 @@ public final class WireModule extends SimpleModule {
     }
 
     /** An array of strings as an ordered set (absent: empty). */
-    static Set<String> stringSet(JsonNode node, String what) {
+    public static Set<String> stringSet(JsonNode node, String what) {
         if (node == null || node.isNull()) {
             return Set.of();
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 import org.jboss.logging.Logger;
@@ -12,6 +13,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkiverse.socketio.SocketIOServer;
+import io.quarkiverse.socketio.runtime.adapter.AdapterFactory;
 import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterAdapterFactory;
 import io.quarkiverse.socketio.runtime.adapter.cluster.ClusterLink;
 import io.quarkiverse.socketio.runtime.cluster.ClusterOperations;
@@ -88,6 +90,8 @@ public final class InJvmCluster implements ClusterOperations {
     private final ObjectMapper mapper;
     private final SocketIOConfig config;
     private final InJvmRelay relay;
+    /** the adapters of each worker when they are not the cluster adapter, or null */
+    private final Function<Context, AdapterFactory> otherAdapters;
     private final boolean recovery;
     /** the timer that sweeps the relay's recovery store, or -1 */
     private final long recoverySweep;
@@ -100,13 +104,20 @@ public final class InJvmCluster implements ClusterOperations {
     private int generation = 1;
     private volatile IntFunction<ServerObserver> observers = index -> ServerObserver.NONE;
 
-    public InJvmCluster(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, int workerCount) {
+    /**
+     * @param otherAdapters the adapters of each worker, given the context they run on, when they are not the cluster
+     *        adapter over the in-JVM relay (a Redis adapter: each worker is then a server of the Redis cluster, as each
+     *        worker process is); {@code null} for the cluster adapter
+     */
+    public InJvmCluster(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, int workerCount,
+            Function<Context, AdapterFactory> otherAdapters) {
         if (workerCount < 1) {
             throw new IllegalArgumentException("An in-JVM cluster needs at least one worker: " + workerCount);
         }
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.config = Objects.requireNonNull(config, "config");
+        this.otherAdapters = otherAdapters;
         RecoveryOptions recoveryOptions = RecoveryOptions.from(config);
         this.recovery = recoveryOptions != null;
         this.relay = new InJvmRelay(ClusterFrame.DEFAULT_MAX_FRAME_SIZE, recoveryOptions);
@@ -124,8 +135,9 @@ public final class InJvmCluster implements ClusterOperations {
         ClusterLink link = relay.join();
         Context loop = ((VertxInternal) vertx).createEventLoopContext();
         Context adapterContext = VertxContext.createNewDuplicatedContext(loop);
-        ClusterAdapterFactory adapters = new ClusterAdapterFactory(vertx, link, mapper,
-                config.cluster().requestsTimeout(), recovery, adapterContext);
+        AdapterFactory adapters = otherAdapters != null ? otherAdapters.apply(adapterContext)
+                : new ClusterAdapterFactory(vertx, link, mapper, config.cluster().requestsTimeout(), recovery,
+                        adapterContext);
         SocketIOServerImpl server = new SocketIOServerImpl(vertx, mapper, config, adapters, definitions, loop);
         // server-side events and cluster requests run on the adapter's context: they are this worker's code too
         server.claim(adapterContext);

@@ -1,0 +1,379 @@
+package io.quarkiverse.socketio.runtime.adapter.redis;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * One process's connections to Redis for its Redis adapters, through the Quarkus Redis client ({@link Redis}, the
+ * client named by {@code quarkus.socketio.redis.client-name}):
+ * <ul>
+ * <li><b>publications</b> (PUBLISH, SPUBLISH, XADD) go on one connection of their own, so that Redis executes them in
+ * the order they were made, as Node's single publishing client does (the pool would spread them over several
+ * connections, and two broadcasts of one handler could overtake each other);</li>
+ * <li><b>subscriptions</b> (SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE) live on another one, which carries nothing else: the
+ * Vert.x client mixes the replies of other commands with the messages on such a connection. Each channel is subscribed
+ * once per process, so Redis counts this process once in {@code PUBSUB NUMSUB}, which is how Node's adapters count
+ * servers;</li>
+ * <li>everything else (PUBSUB NUMSUB, XRANGE, SET, GET) goes through the client's pool.</li>
+ * </ul>
+ * Both connections are opened again when they are lost, with a delay that doubles from 100 ms to 5 s, and the
+ * subscriptions are made again. Messages published while Redis is away are lost (pub/sub keeps nothing); the
+ * {@link Listener} is told when the connector goes down and up, for the readiness check and for what an adapter keeps
+ * meanwhile.
+ * <p>
+ * Threading: every method runs on, and every listener call comes from, the connector's {@link Context} (one event
+ * loop); the methods may be called from any thread and hop onto it.
+ */
+final class RedisConnector {
+
+    private static final Logger LOG = Logger.getLogger(RedisConnector.class);
+    static final long MIN_RETRY_MS = 100;
+    static final long MAX_RETRY_MS = 5000;
+
+    /** What the connector tells its adapters. Called on the connector's context. */
+    interface Listener {
+
+        /**
+         * A message of a subscription.
+         *
+         * @param channel the channel it was published to
+         * @param payload its bytes, exactly as published
+         */
+        void onMessage(String channel, byte[] payload);
+
+        /** The connections to Redis are all up and subscribed ({@code true}), or one was lost ({@code false}). */
+        void onAvailability(boolean up);
+    }
+
+    private final Vertx vertx;
+    private final Context context;
+    private final Redis redis;
+    private final Listener listener;
+    private final String description;
+
+    // ---- confined to the context ----
+    private final Set<String> channels = new LinkedHashSet<>();
+    private final Set<String> patterns = new LinkedHashSet<>();
+    private final Set<String> shardChannels = new LinkedHashSet<>();
+    private RedisConnection subscriber;
+    private RedisConnection publisher;
+    /** subscription confirmations still expected on the current subscriber connection */
+    private int pendingConfirmations;
+    private boolean up;
+    private boolean closed;
+    private long retryDelay = MIN_RETRY_MS;
+    private long retryTimer = -1;
+    private String lastFailure;
+    /** publications made while the publisher connection was being opened, sent once it is */
+    private final Deque<Pending> waiting = new ArrayDeque<>();
+
+    private record Pending(Request request, Promise<Response> promise) {
+    }
+
+    /**
+     * @param context the event-loop context everything runs on
+     * @param description how the log names the Redis this reaches (the client's name)
+     */
+    RedisConnector(Vertx vertx, Context context, Redis redis, Listener listener, String description) {
+        this.vertx = vertx;
+        this.context = context;
+        this.redis = redis;
+        this.listener = listener;
+        this.description = description;
+    }
+
+    /** Opens the connections. */
+    void start() {
+        onContext(this::connect);
+    }
+
+    /** Whether both connections are open and every subscription confirmed. Any thread. */
+    boolean isUp() {
+        return up;
+    }
+
+    /** Why the connector is down, or {@code null}. */
+    String lastFailure() {
+        return lastFailure;
+    }
+
+    // ------------------------------------------------------------------ subscriptions
+
+    /** Subscribes to channels (SUBSCRIBE), now and after every reconnection. */
+    void subscribe(String... names) {
+        onContext(() -> change(channels, names, true, Command.SUBSCRIBE));
+    }
+
+    void unsubscribe(String... names) {
+        onContext(() -> change(channels, names, false, Command.UNSUBSCRIBE));
+    }
+
+    /** Subscribes to patterns (PSUBSCRIBE). */
+    void psubscribe(String... names) {
+        onContext(() -> change(patterns, names, true, Command.PSUBSCRIBE));
+    }
+
+    void punsubscribe(String... names) {
+        onContext(() -> change(patterns, names, false, Command.PUNSUBSCRIBE));
+    }
+
+    /** Subscribes to shard channels (SSUBSCRIBE, Redis 7), one command per channel as Node does. */
+    void ssubscribe(String... names) {
+        onContext(() -> {
+            for (String name : names) {
+                change(shardChannels, new String[] { name }, true, Command.SSUBSCRIBE);
+            }
+        });
+    }
+
+    void sunsubscribe(String... names) {
+        onContext(() -> {
+            for (String name : names) {
+                change(shardChannels, new String[] { name }, false, Command.SUNSUBSCRIBE);
+            }
+        });
+    }
+
+    private void change(Set<String> set, String[] names, boolean add, Command command) {
+        Request request = Request.cmd(command);
+        int changed = 0;
+        for (String name : names) {
+            if (add ? set.add(name) : set.remove(name)) {
+                request.arg(name);
+                changed++;
+            }
+        }
+        if (changed == 0 || subscriber == null) {
+            return; // sent with the others when the subscriber connects
+        }
+        if (add) {
+            pendingConfirmations += changed;
+            available(false);
+        }
+        subscriber.send(request).onFailure(this::lost);
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /**
+     * Sends a publication (PUBLISH, SPUBLISH, XADD) on the publishing connection, after those sent before it. Fails at
+     * once when Redis is away.
+     */
+    Future<Response> publish(Request request) {
+        Promise<Response> promise = Promise.promise();
+        onContext(() -> {
+            if (closed) {
+                promise.fail("The Socket.IO Redis adapter is closed");
+            } else if (publisher != null) {
+                publisher.send(request).onComplete(promise);
+            } else if (retryTimer == -1 && waiting.size() < 10_000) {
+                waiting.add(new Pending(request, promise)); // the connection is being opened
+            } else {
+                promise.fail("Redis (" + description + ") is not reachable"
+                        + (lastFailure == null ? "" : ": " + lastFailure));
+            }
+        });
+        return promise.future();
+    }
+
+    /** Sends a command through the client's pool. */
+    Future<Response> send(Request request) {
+        return redis.send(request);
+    }
+
+    /** A connection of its own, for a blocking read (XREAD BLOCK); the caller closes it. */
+    Future<RedisConnection> connectDedicated() {
+        return redis.connect();
+    }
+
+    /** The number of connections subscribed to a channel ({@code PUBSUB NUMSUB}, or {@code SHARDNUMSUB}). */
+    Future<Integer> subscribers(String channel, boolean sharded) {
+        Request request = Request.cmd(Command.PUBSUB).arg(sharded ? "SHARDNUMSUB" : "NUMSUB").arg(channel);
+        return send(request).map(response -> {
+            // [channel, count]: an array in RESP2 and RESP3 alike
+            Response count = response.size() >= 2 ? response.get(1) : null;
+            return count == null ? 0 : count.toInteger();
+        });
+    }
+
+    // ------------------------------------------------------------------ connecting
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        retryTimer = -1;
+        Future<RedisConnection> subscribing = subscriber != null ? Future.succeededFuture(subscriber)
+                : redis.connect().onSuccess(this::subscriberOpened);
+        Future<RedisConnection> publishing = publisher != null ? Future.succeededFuture(publisher)
+                : redis.connect().onSuccess(this::publisherOpened);
+        Future.all(subscribing, publishing).onFailure(this::lost);
+    }
+
+    private void subscriberOpened(RedisConnection connection) {
+        if (closed) {
+            connection.close();
+            return;
+        }
+        subscriber = connection;
+        connection.handler(this::onPush);
+        connection.endHandler(v -> lost(connection, "the subscriber connection closed"));
+        connection.exceptionHandler(failure -> lost(connection, failure.toString()));
+        pendingConfirmations = channels.size() + patterns.size() + shardChannels.size();
+        if (!channels.isEmpty()) {
+            connection.send(withArgs(Command.SUBSCRIBE, channels)).onFailure(this::lost);
+        }
+        if (!patterns.isEmpty()) {
+            connection.send(withArgs(Command.PSUBSCRIBE, patterns)).onFailure(this::lost);
+        }
+        for (String shardChannel : shardChannels) {
+            connection.send(Request.cmd(Command.SSUBSCRIBE).arg(shardChannel)).onFailure(this::lost);
+        }
+        checkUp();
+    }
+
+    private void publisherOpened(RedisConnection connection) {
+        if (closed) {
+            connection.close();
+            return;
+        }
+        publisher = connection;
+        connection.endHandler(v -> lost(connection, "the publishing connection closed"));
+        connection.exceptionHandler(failure -> lost(connection, failure.toString()));
+        while (!waiting.isEmpty()) {
+            Pending pending = waiting.poll();
+            connection.send(pending.request).onComplete(pending.promise);
+        }
+        checkUp();
+    }
+
+    private static Request withArgs(Command command, Set<String> args) {
+        Request request = Request.cmd(command);
+        args.forEach(request::arg);
+        return request;
+    }
+
+    /**
+     * A push of the subscriber connection: {@code [message, channel, payload]}, {@code [pmessage, pattern, channel,
+     * payload]}, {@code [smessage, channel, payload]}, or a confirmation ({@code [subscribe, channel, count]} ...).
+     * RESP3 gives them as PUSH, RESP2 as arrays: the first element tells.
+     */
+    private void onPush(Response push) {
+        if (push == null || push.size() < 3) {
+            return;
+        }
+        String kind = push.get(0).toString();
+        switch (kind) {
+            case "message", "smessage" -> listener.onMessage(push.get(1).toString(), push.get(2).toBytes());
+            case "pmessage" -> {
+                if (push.size() >= 4) {
+                    listener.onMessage(push.get(2).toString(), push.get(3).toBytes());
+                }
+            }
+            case "subscribe", "psubscribe", "ssubscribe" -> {
+                if (pendingConfirmations > 0) {
+                    pendingConfirmations--;
+                }
+                checkUp();
+            }
+            default -> {
+                // unsubscribe confirmations
+            }
+        }
+    }
+
+    private void checkUp() {
+        available(subscriber != null && publisher != null && pendingConfirmations == 0);
+    }
+
+    private void available(boolean nowUp) {
+        if (nowUp == up) {
+            return;
+        }
+        up = nowUp;
+        if (nowUp) {
+            retryDelay = MIN_RETRY_MS;
+            if (lastFailure != null) {
+                LOG.infof("Socket.IO Redis adapter: connected to Redis (%s) again, subscriptions restored", description);
+            }
+            lastFailure = null;
+        }
+        listener.onAvailability(nowUp);
+    }
+
+    private void lost(Throwable failure) {
+        lost(null, failure.toString());
+    }
+
+    /** A connection was lost (or could not be opened): both are closed, and opened again after the delay. */
+    private void lost(RedisConnection which, String why) {
+        if (closed || (which != null && which != subscriber && which != publisher)) {
+            return;
+        }
+        if (lastFailure == null) {
+            LOG.warnf("Socket.IO Redis adapter: lost Redis (%s): %s; local clients are served, messages to other "
+                    + "servers are not, until it is back", description, why);
+        }
+        lastFailure = why;
+        RedisConnection oldSubscriber = subscriber;
+        RedisConnection oldPublisher = publisher;
+        subscriber = null;
+        publisher = null;
+        if (oldSubscriber != null) {
+            oldSubscriber.close();
+        }
+        if (oldPublisher != null) {
+            oldPublisher.close();
+        }
+        while (!waiting.isEmpty()) {
+            waiting.poll().promise.fail("Redis (" + description + ") is not reachable: " + why);
+        }
+        available(false);
+        if (retryTimer == -1) {
+            long delay = retryDelay;
+            retryDelay = Math.min(MAX_RETRY_MS, retryDelay * 2);
+            retryTimer = vertx.setTimer(delay, t -> context.runOnContext(v -> connect()));
+        }
+    }
+
+    /** Closes both connections; nothing is opened again. */
+    void close() {
+        onContext(() -> {
+            closed = true;
+            if (retryTimer != -1) {
+                vertx.cancelTimer(retryTimer);
+            }
+            if (subscriber != null) {
+                subscriber.close();
+            }
+            if (publisher != null) {
+                publisher.close();
+            }
+            subscriber = null;
+            publisher = null;
+            up = false;
+        });
+    }
+
+    private void onContext(Runnable action) {
+        if (Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
+    }
+}
