@@ -135,6 +135,17 @@ public class SocketIOServers {
         }
     }
 
+    /** Why an adapter of this JVM's servers cannot reach the other servers now (Redis away), empty when they can. */
+    public Optional<String> adapterUnavailability() {
+        for (SocketIOServerImpl server : servers()) {
+            Optional<String> why = server.adapterFactory().unavailability();
+            if (why.isPresent()) {
+                return why;
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The sockets connected to this JVM, over every server and namespace. */
     public int localSocketCount() {
         int count = 0;

@@ -23,6 +23,10 @@ public class SocketIODevUIProcessor {
                 .icon("font-awesome-solid:plug")
                 .componentLink("qwc-socketio-sockets.js"));
         card.addPage(Page.webComponentPageBuilder()
+                .title("Cluster servers")
+                .icon("font-awesome-solid:network-wired")
+                .componentLink("qwc-socketio-servers.js"));
+        card.addPage(Page.webComponentPageBuilder()
                 .title("Events")
                 .icon("font-awesome-solid:list")
                 .componentLink("qwc-socketio-events.js"));

@@ -20,15 +20,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkiverse.socketio.DisconnectReason;
 import io.quarkiverse.socketio.Handshake;
+import io.quarkiverse.socketio.RemoteSocket;
 import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOSocket;
 import io.quarkiverse.socketio.runtime.SocketIOServers;
 import io.quarkiverse.socketio.runtime.cluster.ClusterOperations;
 import io.quarkiverse.socketio.runtime.cluster.OperatorCommand;
 import io.quarkiverse.socketio.runtime.cluster.injvm.InJvmCluster;
+import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.server.ServerObserver;
 import io.quarkiverse.socketio.runtime.server.SocketIOServerImpl;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import io.vertx.core.json.JsonArray;
@@ -56,6 +59,9 @@ public class SocketIOJsonRpcService {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    SocketIOConfig config;
 
     private final BroadcastProcessor<JsonObject> events = BroadcastProcessor.create();
     /** guarded by itself */
@@ -120,6 +126,51 @@ public class SocketIOJsonRpcService {
             workers.add(new JsonObject().put("worker", worker.index()).put("namespaces", namespaces));
         }
         return workers;
+    }
+
+    /**
+     * The servers of the whole cluster as the adapter sees them, per namespace: how many there are (this JVM's
+     * workers, the other hosts' servers and Node's, with a Redis adapter) and every socket {@code fetchSockets} finds,
+     * each marked local when one of this JVM's workers holds it. A server that does not answer in time makes the
+     * namespace report the error instead.
+     */
+    @Blocking
+    public JsonArray getClusterServers() {
+        JsonArray namespaces = new JsonArray();
+        List<WorkerView> workers = workerViews();
+        Set<String> local = new TreeSet<>();
+        for (WorkerView worker : workers) {
+            for (SocketIONamespace namespace : worker.server().namespaces()) {
+                namespace.localSockets().forEach(socket -> local.add(namespace.name() + " " + socket.id()));
+            }
+        }
+        for (SocketIONamespace namespace : sorted(workers.get(0).server().namespaces())) {
+            JsonObject entry = new JsonObject().put("name", namespace.name()).put("adapter", adapterName());
+            try {
+                entry.put("servers", namespace.serverCount().await().atMost(CLUSTER_WAIT));
+                JsonArray sockets = new JsonArray();
+                for (RemoteSocket socket : namespace.fetchSockets().await().atMost(CLUSTER_WAIT)) {
+                    Set<String> rooms = new TreeSet<>(socket.rooms());
+                    rooms.remove(socket.id());
+                    sockets.add(new JsonObject().put("id", socket.id())
+                            .put("local", local.contains(namespace.name() + " " + socket.id()))
+                            .put("rooms", new JsonArray(new ArrayList<>(rooms)))
+                            .put("data", new JsonObject(dataJson(socket.data()))));
+                }
+                entry.put("sockets", sockets);
+            } catch (RuntimeException e) {
+                entry.put("error", String.valueOf(e.getMessage()));
+            }
+            namespaces.add(entry);
+        }
+        return namespaces;
+    }
+
+    /** How long the Dev UI waits for the other servers' answers. */
+    private static final Duration CLUSTER_WAIT = Duration.ofSeconds(6);
+
+    private String adapterName() {
+        return config.adapter().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     /** The last events, oldest first. */

@@ -1,5 +1,7 @@
 package io.quarkiverse.socketio.runtime.adapter;
 
+import java.util.Optional;
+
 /**
  * Makes the adapter of each namespace: in-memory for a single process; the cluster and Redis adapters provide their
  * own.
@@ -17,6 +19,14 @@ public interface AdapterFactory {
      */
     default boolean keepsRecoveryElsewhere() {
         return false;
+    }
+
+    /**
+     * Why the adapters cannot reach the other servers now (their Redis is away, say), for the readiness check; empty
+     * when they can, or have no others to reach.
+     */
+    default Optional<String> unavailability() {
+        return Optional.empty();
     }
 
     /** Tells {@code observer} of each message the adapters receive from other servers. */

@@ -2,7 +2,9 @@ package io.quarkiverse.socketio.runtime.adapter.redis;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.quarkiverse.socketio.runtime.adapter.Adapter;
@@ -111,14 +113,12 @@ public final class RedisAdapterFactory implements AdapterFactory, RedisConnector
         this.observer = observer;
     }
 
-    /** Whether Redis is reachable and every subscription in place. */
-    public boolean isAvailable() {
-        return connector.isUp();
-    }
-
-    /** Why Redis is not reachable, or {@code null}. */
-    public String unavailableReason() {
-        return connector.isUp() ? null : Objects.requireNonNullElse(connector.lastFailure(), "connecting");
+    /** Redis not reachable, or a subscription not confirmed yet. */
+    @Override
+    public Optional<String> unavailability() {
+        return connector.isUp() ? Optional.empty()
+                : Optional.of("the " + kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + " adapter cannot reach "
+                        + "Redis (" + Objects.requireNonNullElse(connector.lastFailure(), "connecting") + ")");
     }
 
     /** Which adapter this is. */
