@@ -131,6 +131,11 @@ function setUpNamespace(nsp) {
         const ack = args[args.length - 1];
         if (typeof ack === "function") ack({ from: "node", port: PORT });
     });
+    // the reference application's ClusterFixture asks "who" with its "sse" event
+    nsp.on("who", (...args) => {
+        const ack = args[args.length - 1];
+        if (typeof ack === "function") ack({ server: "node", port: PORT });
+    });
     nsp.on("connection", (socket) => {
         const auth = socket.handshake.auth || {};
         if (auth.room !== undefined && auth.room !== null && !socket.recovered) socket.join(auth.room);
