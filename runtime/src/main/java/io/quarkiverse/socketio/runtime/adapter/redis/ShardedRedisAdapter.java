@@ -83,8 +83,11 @@ import io.vertx.redis.client.Request;
  * closes, and an "I will not answer" ({@link Type#UNANSWERED UNANSWERED}, 1003, {@code {requestId}}) on a Java
  * requester's channel when no handler takes its server-side event or its request is of a type this server does not
  * know. Node's {@code ClusterAdapter} ignores types 2 and 13 (the sharded adapter uses the variant without heartbeats),
- * and never gets 1003. A fetchSockets waits for the operator's timeout, else {@code requests-timeout} (Node: the
- * operator's, else 5 s), and serverSideEmitWithAck for {@code requests-timeout} (Node: 5 s).
+ * and never gets 1003; the cost is one small JSON message per Java server and namespace every
+ * {@code heartbeat-interval}, which every server of the namespace receives. A fetchSockets waits for the operator's
+ * timeout, else {@code requests-timeout} (Node: the operator's, else 5 s), and serverSideEmitWithAck for
+ * {@code requests-timeout} (Node: 5 s). A socket's rooms in a fetchSockets answer are in no particular order (Node's
+ * in the order joined; the receiver makes a set of them either way).
  * <p>
  * Threading: as {@link RedisAdapter}; the rooms' subscriptions are made on the factory's context, which checks there
  * whether the room still exists, so that a room created on one thread and deleted on another ends subscribed exactly
