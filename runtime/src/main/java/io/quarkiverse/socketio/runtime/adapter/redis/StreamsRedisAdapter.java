@@ -109,6 +109,26 @@ import io.vertx.redis.client.Response;
  * ran it is written twice (at least once rather than at most once). Session writes are kept likewise; requests over
  * pub/sub fail or time out as the classic adapter's do.
  * <p>
+ * <b>What Node does differently, and why this does not.</b>
+ * <ul>
+ * <li>Node delivers its own broadcast when XADD answers, its reader delivers the others': its clients may get two
+ * servers' broadcasts in another order than the stream's, and a client of a Node server that drops at that moment can
+ * miss one when it recovers (its offset is past an entry it never got). Here the stream's order is every client's
+ * order.</li>
+ * <li>Node writes a session only when its socket disconnects: a client of a Node server that died has nothing to
+ * recover. Here live sessions are in Redis too; a change of the socket's data alone reaches Redis with its next room
+ * change or refresh. A restore is refused while the session's socket is still connected to this server (a client
+ * that noticed a dead connection before the server did): the old socket writes the session again when it goes.</li>
+ * <li>Node's restore reads at most 100 XRANGEs without COUNT and keeps what it got; here pages of
+ * {@value #RESTORE_PAGE}, at most {@value #RESTORE_MAX_PAGES}, and no recovery beyond (a partial replay would lose
+ * broadcasts silently).</li>
+ * <li>Node's reader restarts from {@code $} after each empty read (see {@link StreamReader}).</li>
+ * <li>Java servers heartbeat, say goodbye and say when they will not answer (see {@link RedisAdapter}); Node ignores
+ * these messages, and its requests wait for a Java server as for any other.</li>
+ * </ul>
+ * Session keys are not namespaced ({@code pid}s are unique), as Node's. The commands kept during an outage are lost
+ * when the adapter closes before Redis is back.
+ * <p>
  * Threading: messages, entries, replies and timers run on the factory's context; the local operations may be called
  * from any thread.
  */
