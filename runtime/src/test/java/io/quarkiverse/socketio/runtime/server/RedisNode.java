@@ -17,6 +17,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 
@@ -53,8 +54,14 @@ public final class RedisNode {
     /** Starts a server whose adapters of {@code kind} reach the Redis at {@code redisUri}. */
     public static RedisNode start(Vertx vertx, String redisUri, AdapterKind kind, SocketIOConfig config)
             throws Exception {
+        return start(vertx, redisUri, kind, config, ProtocolVersion.RESP3);
+    }
+
+    /** @param protocol what the Redis client asks for (RESP3 is the Quarkus client's default, RESP2 its option) */
+    public static RedisNode start(Vertx vertx, String redisUri, AdapterKind kind, SocketIOConfig config,
+            ProtocolVersion protocol) throws Exception {
         Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUri).setMaxPoolSize(8)
-                .setMaxPoolWaiting(256));
+                .setMaxPoolWaiting(256).setPreferredProtocolVersion(protocol));
         RedisAdapterFactory adapters = new RedisAdapterFactory(vertx, redis, "test", kind, config);
         SocketIOServerImpl server = new SocketIOServerImpl(vertx, ClusterNode.MAPPER, config, adapters);
         Router router = Router.router(vertx);
