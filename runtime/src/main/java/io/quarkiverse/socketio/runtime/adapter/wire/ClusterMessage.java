@@ -1,6 +1,5 @@
 package io.quarkiverse.socketio.runtime.adapter.wire;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,15 +63,16 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
         BROADCAST_ACK(12, BroadcastAck.class),
         ADAPTER_CLOSE(13, null),
         /**
-         * Not socket.io-adapter's: a Java server tells a Java requester that it will not answer its request (no handler
-         * for a server-side event, or a request type it does not know), so that the requester stops waiting for it.
-         * Sent only to a requester known to be a Java server (it sends heartbeats); Node's adapters would ignore it
-         * (a type they do not know).
+         * Not socket.io-adapter's: a Java server tells a Java requester that it will not answer its request (no
+         * handler for the server-side event, a request type it does not know), so the requester stops waiting for it.
+         * Sent only to servers known to be Java ones (they send heartbeats); Node's adapters ignore a type they do not
+         * know. Far above socket.io-adapter's numbers, so that a type Node adds later cannot collide.
          */
         UNANSWERED(1003, Unanswered.class);
 
-        /** socket.io-adapter's types, 1 to 13, by number */
-        private static final Type[] BY_CODE = Arrays.copyOf(values(), 13);
+        private static final Type[] BY_CODE = { INITIAL_HEARTBEAT, HEARTBEAT, BROADCAST, SOCKETS_JOIN, SOCKETS_LEAVE,
+                DISCONNECT_SOCKETS, FETCH_SOCKETS, FETCH_SOCKETS_RESPONSE, SERVER_SIDE_EMIT, SERVER_SIDE_EMIT_RESPONSE,
+                BROADCAST_CLIENT_COUNT, BROADCAST_ACK, ADAPTER_CLOSE };
 
         private final int code;
         private final Class<? extends Payload> payloadType;
@@ -82,7 +82,7 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
             this.payloadType = payloadType;
         }
 
-        /** The number on the wire: 1 to 13 for socket.io-adapter's types, above for the Java servers' own. */
+        /** The number on the wire: 1 to 13 as socket.io-adapter's, 1003 for {@link #UNANSWERED}. */
         public int code() {
             return code;
         }
@@ -240,7 +240,7 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
         }
     }
 
-    /** UNANSWERED (a Java server's own): the responder will not answer the request {@code requestId}. */
+    /** UNANSWERED: the sender will not answer the request {@code requestId} (Java servers only). */
     public record Unanswered(@JsonProperty(required = true) String requestId) implements Payload {
         public Unanswered {
             Objects.requireNonNull(requestId, "requestId");

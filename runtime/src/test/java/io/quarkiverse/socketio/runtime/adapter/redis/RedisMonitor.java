@@ -15,8 +15,9 @@ import io.quarkiverse.socketio.runtime.server.TestClient;
 
 /**
  * Every command Redis executes, as {@code MONITOR} shows it (how Node's golden captures were recorded): who sent it
- * (the client's address), its name and its arguments' exact bytes. A MONITOR connection is not a subscriber: it
- * changes no count.
+ * (the client's address, which {@link RedisServerProcess.Monitor} does not keep: the sharded tests tell servers apart
+ * by it), its name and its arguments' exact bytes, and a wait for commands to come. A MONITOR connection is not a
+ * subscriber: it changes no count.
  */
 final class RedisMonitor implements AutoCloseable {
 
@@ -42,7 +43,7 @@ final class RedisMonitor implements AutoCloseable {
     private final Thread reader;
 
     RedisMonitor(RedisServerProcess redis) throws IOException {
-        socket = new Socket("127.0.0.1", redis.port);
+        socket = new Socket("127.0.0.1", redis.port());
         RedisServerProcess.write(socket.getOutputStream(), "MONITOR");
         InputStream in = new BufferedInputStream(socket.getInputStream());
         String ok = new String(RedisServerProcess.line(in), StandardCharsets.ISO_8859_1);

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -14,110 +15,181 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@code redis-server} of a test class's own, on a free loopback port, with nothing persisted; and a minimal RESP
- * client to ask it things (PUBSUB SHARDCHANNELS, SHARDNUMSUB) on a connection that subscribes to nothing, so it is not
- * counted as a server.
- * <p>
- * The tests need a real Redis 7: without {@code redis-server} on the {@code PATH} they fail, saying so, rather than
- * pass unchecked.
+ * A real {@code redis-server} for a test class, on a free loopback port, without persistence; started by the test and
+ * stopped by it. A machine without {@code redis-server} fails the test with a message that says so.
  */
 final class RedisServerProcess implements AutoCloseable {
 
-    final int port;
-    private final Process process;
+    private final int port;
     private final Path log;
+    private Process process;
 
-    private RedisServerProcess(int port, Process process, Path log) {
+    private RedisServerProcess(int port) throws IOException {
         this.port = port;
-        this.process = process;
-        this.log = log;
+        this.log = Files.createTempFile("redis-" + port + "-", ".log");
     }
 
-    /** Starts {@code redis-server} and waits until it answers PING. */
     static RedisServerProcess start() throws Exception {
         int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
         }
-        Path log = Files.createTempFile("redis-server-" + port + "-", ".log");
-        Process process;
-        try {
-            process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        } catch (IOException e) {
-            throw new AssertionError("These tests need redis-server (Redis 7 or later, for sharded pub/sub) on the PATH"
-                    + " (e.g. apt-get install redis-server): " + e.getMessage(), e);
-        }
-        RedisServerProcess server = new RedisServerProcess(port, process, log);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try {
-                if ("PONG".equals(server.command("PING"))) {
-                    break;
-                }
-            } catch (IOException e) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    server.close();
-                    throw new AssertionError("redis-server did not start on port " + port + ": "
-                            + Files.readString(log), e);
-                }
-                Thread.sleep(20);
-            }
-        }
-        String info = new String((byte[]) server.command("INFO", "server"), StandardCharsets.UTF_8);
-        int at = info.indexOf("redis_version:");
-        String version = at < 0 ? "?" : info.substring(at + 14, info.indexOf('\r', at));
-        if (!version.matches("([7-9]|[1-9][0-9])\\..*")) {
-            server.close();
-            throw new AssertionError("These tests need Redis 7 or later (sharded pub/sub); redis-server is " + version);
-        }
-        return server;
+        RedisServerProcess redis = new RedisServerProcess(port);
+        redis.launch();
+        return redis;
+    }
+
+    int port() {
+        return port;
     }
 
     String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
-    /** One command on a connection of its own: a String, Long, byte[] (bulk), List or {@code null}. */
-    Object command(String... args) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+    private void launch() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind",
+                "127.0.0.1", "--save", "", "--appendonly", "no").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new AssertionError("These tests need a real Redis: 'redis-server' must be on the PATH (Debian: "
+                    + "apt-get install redis-server). It could not be started: " + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                if ("+PONG".equals(command("PING"))) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("redis-server did not start on port " + port + ": "
+                        + Files.readString(log));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Kills the server at once (as a crash would: every connection drops, nothing is kept). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts the server again on the same port, empty. */
+    void restart() throws Exception {
+        launch();
+    }
+
+    /** One command in RESP, its reply's first line (enough for PING, DEL, and the like). */
+    String command(String... args) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(resp(args));
+            return readLine(socket.getInputStream());
+        }
+    }
+
+    /** One command whose reply is a bulk string: its text, or {@code null} for nil. */
+    String bulk(String... args) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(resp(args));
+            InputStream in = socket.getInputStream();
+            String head = readLine(in);
+            if (!head.startsWith("$")) {
+                throw new IOException("not a bulk reply: " + head);
+            }
+            int length = Integer.parseInt(head.substring(1));
+            if (length < 0) {
+                return null;
+            }
+            byte[] body = in.readNBytes(length);
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static byte[] resp(String... args) {
+        StringBuilder out = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String arg : args) {
+            out.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg)
+                    .append("\r\n");
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        if (b == -1 && line.size() == 0) {
+            throw new IOException("closed");
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    /** One command, its whole reply parsed: a String (simple), Long, byte[] (bulk), List or {@code null}. */
+    Object reply(String... args) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             socket.setSoTimeout(5000);
             write(socket.getOutputStream(), args);
             return read(new BufferedInputStream(socket.getInputStream()));
         }
     }
 
+    /** The server's version ({@code INFO server}'s {@code redis_version}). */
+    String version() throws IOException {
+        String info = new String((byte[]) reply("INFO", "server"), StandardCharsets.UTF_8);
+        int at = info.indexOf("redis_version:");
+        return at < 0 ? "?" : info.substring(at + 14, info.indexOf('\r', at));
+    }
+
+    /** Fails the test unless the server is Redis 7 or later (sharded pub/sub). */
+    RedisServerProcess requireRedis7() throws IOException {
+        String version = version();
+        if (!version.matches("([7-9]|[1-9][0-9])\\..*")) {
+            throw new AssertionError("These tests need Redis 7 or later (sharded pub/sub); redis-server is " + version);
+        }
+        return this;
+    }
+
     /** The shard channels with a subscriber (PUBSUB SHARDCHANNELS), sorted. */
     List<String> shardChannels() throws IOException {
         List<String> channels = new ArrayList<>();
-        for (Object channel : (List<?>) command("PUBSUB", "SHARDCHANNELS")) {
+        for (Object channel : (List<?>) reply("PUBSUB", "SHARDCHANNELS")) {
             channels.add(new String((byte[]) channel, StandardCharsets.UTF_8));
         }
         channels.sort(null);
         return channels;
     }
 
-    /** PUBSUB SHARDNUMSUB of one channel. */
+    /** PUBSUB SHARDNUMSUB of one channel: how many connections subscribe to it. */
     long shardSubscribers(String channel) throws IOException {
-        return (Long) ((List<?>) command("PUBSUB", "SHARDNUMSUB", channel)).get(1);
+        return (Long) ((List<?>) reply("PUBSUB", "SHARDNUMSUB", channel)).get(1);
     }
 
+    /** Writes a command in RESP. */
     static void write(OutputStream out, String... args) throws IOException {
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        request.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        for (String arg : args) {
-            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-            request.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            request.writeBytes(bytes);
-            request.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        out.write(request.toByteArray());
+        out.write(resp(args));
         out.flush();
     }
 
+    /** One RESP reply: a String (simple), Long, byte[] (bulk), List or {@code null}; an error is thrown. */
     static Object read(InputStream in) throws IOException {
         int kind = in.read();
         String line = new String(line(in), StandardCharsets.ISO_8859_1);
@@ -152,7 +224,7 @@ final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    /** A line without its CRLF. */
+    /** A line's bytes without its CRLF (a MONITOR line keeps every byte: Redis escapes CR and LF in it). */
     static byte[] line(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int previous = -1;
@@ -170,12 +242,122 @@ final class RedisServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Records every command Redis runs ({@code MONITOR}), each as its arguments' exact bytes (Redis quotes them and
+     * escapes what is not printable; this un-escapes).
+     */
+    Monitor monitor() throws IOException {
+        return new Monitor(port);
+    }
+
     @Override
     public void close() throws Exception {
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        if (process != null && process.isAlive()) {
+            try {
+                command("SHUTDOWN", "NOSAVE");
+            } catch (IOException e) {
+                // gone already
+            }
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         }
         Files.deleteIfExists(log);
+    }
+
+    static final class Monitor implements AutoCloseable {
+        private final Socket socket;
+        private final List<List<byte[]>> commands = new CopyOnWriteArrayList<>();
+        private final Thread reader;
+
+        Monitor(int port) throws IOException {
+            socket = new Socket();
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            OutputStream out = socket.getOutputStream();
+            out.write(resp("MONITOR"));
+            InputStream in = socket.getInputStream();
+            if (!"+OK".equals(readLine(in))) {
+                throw new IOException("MONITOR refused");
+            }
+            reader = new Thread(() -> {
+                try {
+                    while (true) {
+                        String line = readLine(in);
+                        List<byte[]> args = parse(line);
+                        if (!args.isEmpty()) {
+                            commands.add(args);
+                        }
+                    }
+                } catch (IOException closed) {
+                    // done
+                }
+            }, "redis-monitor");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** The commands seen so far whose name is {@code name} (case-insensitive), each as its arguments. */
+        List<List<byte[]>> commands(String name) {
+            List<List<byte[]>> found = new ArrayList<>();
+            for (List<byte[]> command : commands) {
+                if (new String(command.get(0), StandardCharsets.UTF_8).equalsIgnoreCase(name)) {
+                    found.add(command);
+                }
+            }
+            return found;
+        }
+
+        void clear() {
+            commands.clear();
+        }
+
+        /** {@code 1733612345.123456 [0 127.0.0.1:5555] "XADD" "socket.io" ...}: the quoted arguments. */
+        static List<byte[]> parse(String line) {
+            List<byte[]> args = new ArrayList<>();
+            int start = line.indexOf("] \"");
+            if (start < 0) {
+                return args;
+            }
+            byte[] text = line.substring(start + 2).getBytes(StandardCharsets.ISO_8859_1);
+            int i = 0;
+            while (i < text.length) {
+                if (text[i] != '"') {
+                    i++;
+                    continue;
+                }
+                i++;
+                ByteArrayOutputStream arg = new ByteArrayOutputStream();
+                while (i < text.length && text[i] != '"') {
+                    if (text[i] == '\\' && i + 1 < text.length) {
+                        char next = (char) text[i + 1];
+                        switch (next) {
+                            case 'x' -> {
+                                arg.write(Integer.parseInt(new String(text, i + 2, 2, StandardCharsets.US_ASCII), 16));
+                                i += 4;
+                                continue;
+                            }
+                            case 'n' -> arg.write('\n');
+                            case 'r' -> arg.write('\r');
+                            case 't' -> arg.write('\t');
+                            case 'a' -> arg.write(7);
+                            case 'b' -> arg.write('\b');
+                            default -> arg.write(next);
+                        }
+                        i += 2;
+                    } else {
+                        arg.write(text[i]);
+                        i++;
+                    }
+                }
+                i++;
+                args.add(arg.toByteArray());
+            }
+            return args;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 }

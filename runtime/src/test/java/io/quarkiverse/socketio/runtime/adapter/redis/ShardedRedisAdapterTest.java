@@ -58,7 +58,7 @@ class ShardedRedisAdapterTest {
 
     @BeforeAll
     static void startServers() throws Exception {
-        redis = RedisServerProcess.start();
+        redis = RedisServerProcess.start().requireRedis7();
         monitor = new RedisMonitor(redis);
         vertx = Vertx.vertx();
         for (SubscriptionMode mode : SubscriptionMode.values()) {

@@ -74,7 +74,7 @@ class ShardedRedisAdapterWireTest {
 
     @BeforeAll
     static void startRedis() throws Exception {
-        redis = RedisServerProcess.start();
+        redis = RedisServerProcess.start().requireRedis7();
         monitor = new RedisMonitor(redis);
         vertx = Vertx.vertx();
     }

@@ -41,7 +41,6 @@ import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.ServerSideEmi
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.ServerSideEmitResponse;
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.SocketDetails;
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.Type;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.Unanswered;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
 import io.quarkiverse.socketio.runtime.parser.PacketType;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
@@ -118,7 +117,7 @@ class ClusterMessageCodecTest {
                 ClusterMessage.of(uid, nsp, new BroadcastClientCount("req-1", 17)),
                 ClusterMessage.of(uid, nsp, new BroadcastAck("req-1", eventWithBinary())),
                 ClusterMessage.signal(Type.ADAPTER_CLOSE, uid, nsp),
-                ClusterMessage.of(uid, nsp, new Unanswered("req-3")));
+                ClusterMessage.of(uid, nsp, new ClusterMessage.Unanswered("req-3")));
     }
 
     @Test
