@@ -14,10 +14,11 @@ import java.util.function.Predicate;
 import io.quarkiverse.socketio.runtime.server.TestClient;
 
 /**
- * Every command Redis executes, as {@code MONITOR} shows it (how Node's golden captures were recorded): who sent it
- * (the client's address, which {@link RedisServerProcess.Monitor} does not keep: the sharded tests tell servers apart
- * by it), its name and its arguments' exact bytes, and a wait for commands to come. A MONITOR connection is not a
- * subscriber: it changes no count.
+ * Every command Redis executes, as {@code MONITOR} shows it (how Node's golden captures were recorded), for every Redis
+ * test: who sent it (the client's address: the tests tell servers, and a server's subscriber and publisher
+ * connections, apart by it), its name and its arguments' exact bytes (Redis quotes them and escapes what is not
+ * printable; this un-escapes), and a wait for commands to come. A MONITOR connection is not a subscriber: it changes no
+ * count. Made by {@link RedisServerProcess#monitor()}; it ends when Redis does.
  */
 final class RedisMonitor implements AutoCloseable {
 
