@@ -1,6 +1,7 @@
 package io.quarkiverse.socketio.runtime.adapter.redis;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,7 +33,8 @@ import io.vertx.redis.client.Response;
  * <li>everything else (PUBSUB NUMSUB, XRANGE, SET, GET) goes through the client's pool.</li>
  * </ul>
  * Both connections are opened again when they are lost, with a delay that doubles from 100 ms to 5 s, and the
- * subscriptions are made again. Messages published while Redis is away are lost (pub/sub keeps nothing); the
+ * subscriptions are made again, with the commands that made them, in their order (a new connection's subscriptions
+ * look on the wire as those of Node's adapters). Messages published while Redis is away are lost (pub/sub keeps nothing); the
  * {@link Listener} is told when the connector goes down and up, for the readiness check and for what an adapter keeps
  * meanwhile.
  * <p>
@@ -72,6 +74,12 @@ final class RedisConnector {
     private final Set<String> channels = new LinkedHashSet<>();
     private final Set<String> patterns = new LinkedHashSet<>();
     private final Set<String> shardChannels = new LinkedHashSet<>();
+    /**
+     * The same subscriptions as the commands that made them, in the order they were made: a new subscriber connection
+     * sends these commands again, so that Redis sees what Node's adapters send (one PSUBSCRIBE then one SUBSCRIBE of
+     * three channels per namespace, for the classic adapter), whenever the connection opens.
+     */
+    private final List<Subscription> subscriptions = new ArrayList<>();
     private RedisConnection subscriber;
     private RedisConnection publisher;
     /** subscription confirmations still expected on the current subscriber connection */
@@ -88,6 +96,10 @@ final class RedisConnector {
     private final Deque<Pending> waiting = new ArrayDeque<>();
 
     private record Pending(Request request, Promise<Response> promise) {
+    }
+
+    /** A subscribing command and the names of it still subscribed. */
+    private record Subscription(Command command, Set<String> names) {
     }
 
     /**
@@ -121,27 +133,28 @@ final class RedisConnector {
 
     /** Subscribes to channels (SUBSCRIBE), now and after every reconnection. */
     void subscribe(String... names) {
-        onContext(() -> change(channels, names, true, Command.SUBSCRIBE));
+        onContext(() -> change(channels, names, true, Command.SUBSCRIBE, Command.UNSUBSCRIBE));
     }
 
+    /** Ends subscriptions to channels, with one UNSUBSCRIBE of those of these names that were subscribed. */
     void unsubscribe(String... names) {
-        onContext(() -> change(channels, names, false, Command.UNSUBSCRIBE));
+        onContext(() -> change(channels, names, false, Command.SUBSCRIBE, Command.UNSUBSCRIBE));
     }
 
     /** Subscribes to patterns (PSUBSCRIBE). */
     void psubscribe(String... names) {
-        onContext(() -> change(patterns, names, true, Command.PSUBSCRIBE));
+        onContext(() -> change(patterns, names, true, Command.PSUBSCRIBE, Command.PUNSUBSCRIBE));
     }
 
     void punsubscribe(String... names) {
-        onContext(() -> change(patterns, names, false, Command.PUNSUBSCRIBE));
+        onContext(() -> change(patterns, names, false, Command.PSUBSCRIBE, Command.PUNSUBSCRIBE));
     }
 
     /** Subscribes to shard channels (SSUBSCRIBE, Redis 7), one command per channel as Node does. */
     void ssubscribe(String... names) {
         onContext(() -> {
             for (String name : names) {
-                change(shardChannels, new String[] { name }, true, Command.SSUBSCRIBE);
+                change(shardChannels, new String[] { name }, true, Command.SSUBSCRIBE, Command.SUNSUBSCRIBE);
             }
         });
     }
@@ -149,28 +162,39 @@ final class RedisConnector {
     void sunsubscribe(String... names) {
         onContext(() -> {
             for (String name : names) {
-                change(shardChannels, new String[] { name }, false, Command.SUNSUBSCRIBE);
+                change(shardChannels, new String[] { name }, false, Command.SSUBSCRIBE, Command.SUNSUBSCRIBE);
             }
         });
     }
 
-    private void change(Set<String> set, String[] names, boolean add, Command command) {
-        Request request = Request.cmd(command);
-        int changed = 0;
+    /**
+     * Subscribes ({@code add}) or unsubscribes the names not in that state yet, with one command.
+     *
+     * @param set the names subscribed with {@code subscribe}, ended with {@code unsubscribe}
+     */
+    private void change(Set<String> set, String[] names, boolean add, Command subscribe, Command unsubscribe) {
+        Set<String> changed = new LinkedHashSet<>();
         for (String name : names) {
             if (add ? set.add(name) : set.remove(name)) {
-                request.arg(name);
-                changed++;
+                changed.add(name);
             }
         }
-        if (changed == 0 || subscriber == null) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        if (add) {
+            subscriptions.add(new Subscription(subscribe, changed));
+        } else {
+            subscriptions.removeIf(s -> s.command == subscribe && s.names.removeAll(changed) && s.names.isEmpty());
+        }
+        if (subscriber == null) {
             return; // sent with the others when the subscriber connects
         }
         if (add) {
-            pendingConfirmations += changed;
+            pendingConfirmations += changed.size();
             available(false);
         }
-        lastSubscription = subscriber.send(request).onFailure(this::lost);
+        lastSubscription = subscriber.send(withArgs(add ? subscribe : unsubscribe, changed)).onFailure(this::lost);
     }
 
     // ------------------------------------------------------------------ commands
@@ -248,14 +272,9 @@ final class RedisConnector {
         connection.endHandler(v -> lost(connection, "the subscriber connection closed"));
         connection.exceptionHandler(failure -> lost(connection, failure.toString()));
         pendingConfirmations = channels.size() + patterns.size() + shardChannels.size();
-        if (!channels.isEmpty()) {
-            lastSubscription = connection.send(withArgs(Command.SUBSCRIBE, channels)).onFailure(this::lost);
-        }
-        if (!patterns.isEmpty()) {
-            lastSubscription = connection.send(withArgs(Command.PSUBSCRIBE, patterns)).onFailure(this::lost);
-        }
-        for (String shardChannel : shardChannels) {
-            lastSubscription = connection.send(Request.cmd(Command.SSUBSCRIBE).arg(shardChannel)).onFailure(this::lost);
+        for (Subscription subscription : subscriptions) {
+            lastSubscription = connection.send(withArgs(subscription.command, subscription.names))
+                    .onFailure(this::lost);
         }
         checkUp();
     }
