@@ -18,6 +18,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 /**
  * One process's connections to Redis for its Redis adapters, through the Quarkus Redis client ({@link Redis}, the
@@ -306,15 +307,16 @@ final class RedisConnector {
      * RESP3 gives them as PUSH, RESP2 as arrays: the first element tells.
      */
     private void onPush(Response push) {
-        if (push == null || push.size() < 3) {
+        if (push == null || (push.type() != ResponseType.PUSH && push.type() != ResponseType.MULTI)
+                || push.size() < 3) {
             return;
         }
         String kind = push.get(0).toString();
         switch (kind) {
-            case "message", "smessage" -> listener.onMessage(push.get(1).toString(), push.get(2).toBytes());
+            case "message", "smessage" -> deliver(push.get(1).toString(), push.get(2));
             case "pmessage" -> {
                 if (push.size() >= 4) {
-                    listener.onMessage(push.get(2).toString(), push.get(3).toBytes());
+                    deliver(push.get(2).toString(), push.get(3));
                 }
             }
             case "subscribe", "psubscribe", "ssubscribe" -> {
@@ -326,6 +328,19 @@ final class RedisConnector {
             default -> {
                 // unsubscribe confirmations
             }
+        }
+    }
+
+    /**
+     * Hands a message to the listener, and keeps what it throws: thrown back into the Vert.x client (it calls this
+     * handler from its reply parser), an exception leaves the parser in the middle of the message, and every later
+     * reply of the connection is read out of step (seen with a malformed message that a decoder did not expect).
+     */
+    private void deliver(String channel, Response payload) {
+        try {
+            listener.onMessage(channel, payload == null ? new byte[0] : payload.toBytes());
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Socket.IO Redis adapter: dropped a message of channel %s that could not be applied", channel);
         }
     }
 
