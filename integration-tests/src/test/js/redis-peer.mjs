@@ -131,6 +131,12 @@ function setUpNamespace(nsp) {
         const ack = args[args.length - 1];
         if (typeof ack === "function") ack({ from: "node", port: PORT });
     });
+    // as the Java fixture's /cluster answers it (ClusterFixture: {pid, worker}), so that a server-side emit with acks
+    // from a Java server counts this one among the servers that answer
+    nsp.on("who", (...args) => {
+        const ack = args[args.length - 1];
+        if (typeof ack === "function") ack({ server: "node", port: PORT });
+    });
     nsp.on("connection", (socket) => {
         const auth = socket.handshake.auth || {};
         if (auth.room !== undefined && auth.room !== null && !socket.recovered) socket.join(auth.room);
