@@ -100,6 +100,9 @@ abstract class RedisAdapter extends InMemoryAdapter {
 
     /** A message of another server: a Java one is known from its heartbeats. On the context. */
     final void heard(String from, boolean heartbeat) {
+        if (from.equals(uid)) {
+            return; // this server's own message, back from Redis
+        }
         if (heartbeat || peers.containsKey(from)) {
             peers.put(from, System.nanoTime());
         }
