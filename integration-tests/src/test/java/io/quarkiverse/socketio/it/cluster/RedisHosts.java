@@ -12,15 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -133,7 +137,7 @@ abstract class RedisHosts {
     private static <T> T get(Future<T> future) throws Exception {
         try {
             return future.get(150, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof Exception cause) {
                 throw cause;
             }
@@ -179,7 +183,7 @@ abstract class RedisHosts {
     void stopServers() {
         closeAll(cast);
         closeAll(castProcesses);
-        closeAll(java.util.Arrays.asList(node, hostA, hostB, redis));
+        closeAll(Arrays.asList(node, hostA, hostB, redis));
     }
 
     private static void closeAll(Collection<? extends AutoCloseable> all) {
@@ -457,7 +461,7 @@ abstract class RedisHosts {
                 try {
                     return fetcher.ack("fetch", emptyObject());
                 } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
+                    throw new CompletionException(e);
                 }
             }, streams);
             Thread.sleep(700);
@@ -483,10 +487,12 @@ abstract class RedisHosts {
                         done -> done, Duration.ofSeconds(15), client + " got the last of both streams");
             }
             Thread.sleep(300); // anything duplicated would be here now
+            List<String> wrong = new ArrayList<>();
             for (HostClient client : survivors) {
-                assertEquals(nodeSeq, client.got("seq"), client + ": Node's broadcasts, once each, in order");
-                assertEquals(bSeq, client.got("chat"), client + ": host B's broadcasts, once each, in order");
+                sequenceProblem(nodeSeq, client.got("seq")).ifPresent(p -> wrong.add(client + ", Node's: " + p));
+                sequenceProblem(bSeq, client.got("chat")).ifPresent(p -> wrong.add(client + ", host B's: " + p));
             }
+            assertEquals(List.of(), wrong, "every survivor gets both streams whole, once each, in order");
             PackagedCluster.Restart restart = hostA.awaitRestart(victimIndex, victimPid, Duration.ofSeconds(10));
             report("%s: worker A%d restarted as pid %d; every survivor (%d clients) got %d + %d broadcasts once, in "
                     + "order", kind, victimIndex, restart.newPid(), survivors.size(), fromNode, fromB);
@@ -542,7 +548,7 @@ abstract class RedisHosts {
                             "the reason names Redis: " + check);
                 }
             }
-            report("%s: Redis stopped; readiness DOWN after (ms) %s", kind, down);
+            report("%s: Redis stopped; readiness DOWN after (ms, the workers asked one after the other) %s", kind, down);
 
             // local traffic goes on: a broadcast of each worker reaches its own clients of the room
             for (HostClient sender : clients.stream().filter(c -> c instanceof HostClient.Java
@@ -569,7 +575,8 @@ abstract class RedisHosts {
                     assertEquals("UP", check.path("status").asText(), check.toString());
                 }
             }
-            report("%s: Redis away for %d ms; readiness UP after (ms) %s", kind, (restarted - stopped) / 1_000_000, up);
+            report("%s: Redis away for %d ms; readiness UP after (ms, asked one after the other) %s", kind,
+                    (restarted - stopped) / 1_000_000, up);
             assertEquals(5, (int) eventually(node::serverCount, c -> c == 5, Duration.ofSeconds(10),
                     "Node's serverCount 5 after the restart"), "Node's serverCount after the restart");
             assertEquals(5, fromA.ack("count", emptyObject()).asInt(), "serverCount from " + fromA.where());
@@ -753,6 +760,28 @@ abstract class RedisHosts {
             }
         }
         assertEquals(List.of(), wrong, "each member gets each broadcast exactly once, the others none");
+    }
+
+    /** What is wrong with a stream a client got, if anything: what is missing, duplicated or out of order. */
+    static Optional<String> sequenceProblem(List<String> expected, List<String> got) {
+        if (expected.equals(got)) {
+            return Optional.empty();
+        }
+        Map<String, Long> counts = got.stream().collect(Collectors.groupingBy(t -> t, Collectors.counting()));
+        List<String> missing = expected.stream().filter(t -> !counts.containsKey(t)).toList();
+        List<String> twice = counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        int first = 0;
+        while (first < Math.min(expected.size(), got.size()) && expected.get(first).equals(got.get(first))) {
+            first++;
+        }
+        return Optional.of(got.size() + " of " + expected.size() + " received; first difference at #" + first
+                + " (expected " + (first < expected.size() ? expected.get(first) : "nothing") + ", got "
+                + (first < got.size() ? got.get(first) : "nothing") + "); missing " + abbreviate(missing)
+                + "; more than once " + abbreviate(twice));
+    }
+
+    private static String abbreviate(List<String> items) {
+        return items.size() <= 10 ? items.toString() : items.subList(0, 10) + " and " + (items.size() - 10) + " more";
     }
 
     /** Asks {@code probe} every 100 ms until {@code done} takes its value; fails after {@code timeout} with the last. */
