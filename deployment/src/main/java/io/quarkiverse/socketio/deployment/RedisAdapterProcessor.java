@@ -2,6 +2,7 @@ package io.quarkiverse.socketio.deployment;
 
 import java.lang.annotation.RetentionPolicy;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -49,7 +50,10 @@ class RedisAdapterProcessor {
                 .build()) {
             creator.addAnnotation(Singleton.class);
             creator.addAnnotation(Unremovable.class);
-            FieldCreator field = creator.getFieldCreator("client", REDIS);
+            // Instance<Redis>, not Redis: an injected inactive client (no hosts: the adapter is local) fails the start
+            FieldCreator field = creator.getFieldCreator("client", Instance.class);
+            field.setSignature("L" + Instance.class.getName().replace('.', '/') + "<L" + REDIS.replace('.', '/')
+                    + ";>;");
             field.addAnnotation(Inject.class);
             config.redis().clientName().ifPresent(name -> field.addAnnotation(CLIENT_NAME, RetentionPolicy.RUNTIME)
                     .add("value", name));

@@ -144,8 +144,16 @@ public class InMemoryAdapter implements Adapter {
 
     /** The packet with the offset appended as its last argument, where socket.io-client looks for it. */
     public static SocketIOPacket withOffset(SocketIOPacket packet, long offset) {
+        return withOffset(packet, Offsets.format(offset));
+    }
+
+    /**
+     * The packet with an offset of the adapter's own text appended as its last argument (the Redis streams adapter's
+     * are stream entry ids, {@code <ms>-<seq>}).
+     */
+    public static SocketIOPacket withOffset(SocketIOPacket packet, String offset) {
         ArrayNode data = ((ArrayNode) packet.data()).deepCopy();
-        data.add(Offsets.format(offset));
+        data.add(offset);
         return SocketIOPacket.event(packet.namespace(), data);
     }
 

@@ -95,6 +95,13 @@ public interface SocketIOConfig {
     Cors cors();
 
     /**
+     * The cookie that the answer opening a session sets, whose value is the session's id: Node's {@code cookie} option.
+     * A load balancer in front of several hosts learns from it which host holds a session. Off by default, as in
+     * Node.js.
+     */
+    Cookie cookie();
+
+    /**
      * The cluster: several worker processes of this application behind one primary process on the public port.
      */
     Cluster cluster();
@@ -286,6 +293,71 @@ public interface SocketIOConfig {
          * How long a browser may cache a preflight answer. Unset: no {@code Access-Control-Max-Age} is sent.
          */
         Optional<Duration> maxAge();
+    }
+
+    interface Cookie {
+        /**
+         * Whether the answer that opens a session (the first long-polling GET, or the WebSocket upgrade of a session
+         * opened over WebSocket) sets the cookie. Off by default, as Node's {@code cookie} option; on, the other
+         * properties default to Node's {@code {name: "io", path: "/", httpOnly: true, sameSite: "lax"}}. Turn it on
+         * behind a load balancer that routes on it, as in the multi-host recipe (docs/multi-host.md).
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The cookie's name (an HTTP token). Node's default {@code io}. */
+        @WithDefault("io")
+        String name();
+
+        /** The cookie's {@code Path} attribute: the paths the client sends it back to. Node's default {@code /}. */
+        @WithDefault("/")
+        String path();
+
+        /**
+         * The cookie's {@code Domain} attribute. Unset (the default): no {@code Domain}, so the cookie goes back to the
+         * host that set it only.
+         */
+        Optional<String> domain();
+
+        /** Whether the cookie is {@code HttpOnly}, out of reach of the page's scripts. Node's default {@code true}. */
+        @WithDefault("true")
+        boolean httpOnly();
+
+        /**
+         * Whether the cookie is {@code Secure}: browsers send it back over HTTPS only. Off by default, as in Node.js;
+         * the server cannot tell by itself when a proxy in front ends TLS.
+         */
+        @WithDefault("false")
+        boolean secure();
+
+        /**
+         * The cookie's {@code SameSite} attribute: {@code strict}, {@code lax} or {@code none} (which browsers accept
+         * only with {@code secure}). Node's default {@code lax}.
+         */
+        @WithDefault("lax")
+        SameSite sameSite();
+
+        /**
+         * The cookie's {@code Max-Age}, written in whole seconds (at least one). Unset (the default, as in Node.js): a
+         * session cookie, which browsers drop when they close.
+         */
+        Optional<Duration> maxAge();
+    }
+
+    /** The {@code SameSite} attribute of a cookie. */
+    enum SameSite {
+        /** {@code SameSite=Strict}. */
+        STRICT,
+        /** {@code SameSite=Lax}. */
+        LAX,
+        /** {@code SameSite=None}. */
+        NONE;
+
+        /** The attribute's value as written in {@code Set-Cookie}. */
+        public String attribute() {
+            String lower = name().toLowerCase(Locale.ROOT);
+            return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
+        }
     }
 
     interface Cluster {

@@ -220,11 +220,12 @@ public final class EngineServer {
     // ---------------------------------------------------------------- handshakes
 
     private void pollingHandshake(HttpServerRequest request, HttpServerResponse response) {
-        EngineSessionImpl session = register(handshakeOf(request));
+        EngineSessionImpl session = register(handshakeOf(request), null);
         watchPoll(session, request, response);
         session.runOnContext(() -> {
             PollingTransport polling = new PollingTransport();
             if (openSession(session, polling)) {
+                setCookie(response, session.id());
                 session.onPoll(response);
             } else {
                 response.setStatusCode(500).end();
@@ -234,6 +235,9 @@ public final class EngineServer {
 
     private void webSocketHandshake(HttpServerRequest request) {
         EngineHandshake handshake = handshakeOf(request);
+        // the sid is drawn before the upgrade answer is written, for its cookie
+        String sid = RandomIds.next();
+        setCookie(request.response(), sid);
         request.toWebSocket().onComplete(ar -> {
             if (ar.failed()) {
                 LOG.debugf("Engine.IO WebSocket handshake failed: %s", ar.cause().toString());
@@ -243,7 +247,13 @@ public final class EngineServer {
                 ar.result().close();
                 return;
             }
-            EngineSessionImpl session = register(handshake);
+            EngineSessionImpl session = register(handshake, sid);
+            if (session == null) {
+                // 15 random bytes drawn twice: the cookie already went out with this sid
+                LOG.warnf("Engine.IO session id %s drawn twice; the WebSocket is closed", sid);
+                ar.result().close();
+                return;
+            }
             WebSocketTransport socket = new WebSocketTransport(ar.result(), request.connection(), session,
                     options.maxHttpBufferSize());
             session.runOnContext(() -> {
@@ -267,15 +277,33 @@ public final class EngineServer {
         }
     }
 
-    private EngineSessionImpl register(EngineHandshake handshake) {
+    /**
+     * Registers a new session under a fresh random sid.
+     *
+     * @param sid the sid drawn for it already (its cookie went out with the WebSocket upgrade answer), or {@code null}
+     *        to draw one here
+     * @return the session, or {@code null} when {@code sid} is taken (15 random bytes drawn twice)
+     */
+    private EngineSessionImpl register(EngineHandshake handshake, String sid) {
         Context base = sessionLoop != null ? sessionLoop : Vertx.currentContext();
         Context context = VertxContext.createNewDuplicatedContext(base != null ? base : vertx.getOrCreateContext());
         while (true) {
-            String sid = RandomIds.next();
-            EngineSessionImpl session = new EngineSessionImpl(this, vertx, context, options, sid, handshake);
-            if (sessions.putIfAbsent(sid, session) == null) {
+            String candidate = sid != null ? sid : RandomIds.next();
+            EngineSessionImpl session = new EngineSessionImpl(this, vertx, context, options, candidate, handshake);
+            if (sessions.putIfAbsent(candidate, session) == null) {
                 return session;
             }
+            if (sid != null) {
+                return null;
+            }
+        }
+    }
+
+    /** Adds the session cookie, when one is configured, to the answer that opens session {@code sid}. */
+    private void setCookie(HttpServerResponse response, String sid) {
+        EngineOptions.Cookie cookie = options.cookie();
+        if (cookie != null) {
+            response.headers().add("Set-Cookie", cookie.header(sid));
         }
     }
 

@@ -98,13 +98,21 @@ abstract class RedisAdapter extends InMemoryAdapter {
 
     // ------------------------------------------------------------------ peers
 
-    /** A message of another server: a Java one is known from its heartbeats. On the context. */
+    /**
+     * A message of another server: a Java one is known from its heartbeats. A Java server heard of for the first time
+     * gets this one's heartbeat at once, so that a server that just started knows the others without waiting for
+     * their next heartbeat (it sends its first one when it starts, before it hears anything). On the context.
+     */
     final void heard(String from, boolean heartbeat) {
         if (from.equals(uid)) {
             return; // this server's own message, back from Redis
         }
-        if (heartbeat || peers.containsKey(from)) {
+        boolean known = peers.containsKey(from);
+        if (heartbeat || known) {
             peers.put(from, System.nanoTime());
+        }
+        if (heartbeat && !known && !closed) {
+            sendHeartbeat(false);
         }
     }
 

@@ -23,7 +23,9 @@ import io.vertx.redis.client.Redis;
  * The Redis adapters of one server (a process on its own, a worker process, or a worker of the in-JVM cluster): one
  * adapter per namespace, of the kind {@code quarkus.socketio.adapter} names, all sharing one {@link RedisConnector}.
  * It hands each message from Redis to the adapter whose channel it is, runs the periodic work (heartbeats, the silent
- * Java servers, the counts of pending requests) and tells whether Redis is reachable, for the readiness check.
+ * Java servers, the counts of pending requests) and tells whether Redis is reachable, for the readiness check. With
+ * the streams adapter it also owns the one {@link StreamReader} of the stream (one per server, not per namespace: every
+ * namespace shares the stream), and hands each entry to the adapter of its namespace.
  * <p>
  * Threading: everything Redis delivers and every timer runs on one event-loop context of this factory; the adapters'
  * local operations may be called from any thread.
@@ -41,6 +43,8 @@ public final class RedisAdapterFactory implements AdapterFactory, RedisConnector
     private final boolean recovery;
     private final SocketIOConfig config;
     private final RedisConnector connector;
+    /** the streams adapters' reader, {@code null} for the other kinds */
+    private final StreamReader reader;
     private final ClusterMessageCodec codec = new ClusterMessageCodec();
     private final List<RedisAdapter> adapters = new CopyOnWriteArrayList<>();
     private final long ticks;
@@ -74,6 +78,13 @@ public final class RedisAdapterFactory implements AdapterFactory, RedisConnector
         this.connector = new RedisConnector(vertx, context, redis, this, "client " + clientName);
         this.ticksPerHeartbeat = (int) Math.max(1, settings.heartbeatInterval().toMillis() / TICK.toMillis());
         connector.start();
+        if (kind == AdapterKind.REDIS_STREAMS) {
+            reader = new StreamReader(vertx, this, settings.streamName(), settings.readCount(), settings.blockTime(),
+                    this::onStreamEntry);
+            reader.start();
+        } else {
+            reader = null;
+        }
         this.ticks = vertx.setPeriodic(TICK.toMillis(), t -> context.runOnContext(v -> tick()));
     }
 
@@ -84,6 +95,7 @@ public final class RedisAdapterFactory implements AdapterFactory, RedisConnector
         }
         RedisAdapter adapter = switch (kind) {
             case REDIS -> new ClassicRedisAdapter(namespace, this);
+            case REDIS_STREAMS -> new StreamsRedisAdapter(namespace, this);
             default -> throw new IllegalStateException(kind.name());
         };
         for (RedisAdapter previous : adapters) {
@@ -113,12 +125,16 @@ public final class RedisAdapterFactory implements AdapterFactory, RedisConnector
         this.observer = observer;
     }
 
-    /** Redis not reachable, or a subscription not confirmed yet. */
+    /** Redis not reachable, a subscription not confirmed yet, or (streams adapter) the stream not read. */
     @Override
     public Optional<String> unavailability() {
-        return connector.isUp() ? Optional.empty()
+        String why = !connector.isUp() ? Objects.requireNonNullElse(connector.lastFailure(), "connecting")
+                : reader != null && !reader.isReading()
+                        ? "the stream is not read: " + Objects.requireNonNullElse(reader.lastFailure(), "connecting")
+                        : null;
+        return why == null ? Optional.empty()
                 : Optional.of("the " + kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + " adapter cannot reach "
-                        + "Redis (" + Objects.requireNonNullElse(connector.lastFailure(), "connecting") + ")");
+                        + "Redis (" + why + ")");
     }
 
     /** Which adapter this is. */
@@ -135,6 +151,9 @@ public final class RedisAdapterFactory implements AdapterFactory, RedisConnector
         vertx.cancelTimer(ticks);
         for (RedisAdapter adapter : adapters) {
             adapter.close();
+        }
+        if (reader != null) {
+            reader.close();
         }
         onContext(connector::close);
     }
@@ -160,6 +179,17 @@ public final class RedisAdapterFactory implements AdapterFactory, RedisConnector
         }
     }
 
+    /** An entry of the stream, in stream order: the streams adapter of its namespace applies it. */
+    private void onStreamEntry(StreamReader.Entry entry) {
+        String nsp = entry.fields().get("nsp");
+        for (RedisAdapter adapter : adapters) {
+            if (adapter instanceof StreamsRedisAdapter streams && adapter.nsp.equals(nsp)) {
+                streams.onEntry(entry);
+                return;
+            }
+        }
+    }
+
     private void tick() {
         boolean heartbeat = ++tickCount % ticksPerHeartbeat == 0;
         for (RedisAdapter adapter : adapters) {
@@ -175,6 +205,11 @@ public final class RedisAdapterFactory implements AdapterFactory, RedisConnector
 
     RedisConnector connector() {
         return connector;
+    }
+
+    /** The stream's reader (streams adapter only, else {@code null}). */
+    StreamReader reader() {
+        return reader;
     }
 
     ClusterMessageCodec codec() {

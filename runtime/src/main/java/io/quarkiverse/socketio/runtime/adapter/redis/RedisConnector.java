@@ -3,6 +3,7 @@ package io.quarkiverse.socketio.runtime.adapter.redis;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
@@ -193,6 +194,14 @@ final class RedisConnector {
     /** Sends a command through the client's pool. */
     Future<Response> send(Request request) {
         return redis.send(request);
+    }
+
+    /**
+     * Sends commands on one connection of the client's pool, one after the other (a MULTI ... EXEC transaction must
+     * not be spread over several connections).
+     */
+    Future<List<Response>> batch(List<Request> requests) {
+        return redis.batch(requests);
     }
 
     /** A connection of its own, for a blocking read (XREAD BLOCK); the caller closes it. */

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -60,9 +61,18 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
         SERVER_SIDE_EMIT_RESPONSE(10, ServerSideEmitResponse.class),
         BROADCAST_CLIENT_COUNT(11, BroadcastClientCount.class),
         BROADCAST_ACK(12, BroadcastAck.class),
-        ADAPTER_CLOSE(13, null);
+        ADAPTER_CLOSE(13, null),
+        /**
+         * Not socket.io-adapter's: a Java server tells a Java requester that it will not answer its request (no
+         * handler for the server-side event, a request type it does not know), so the requester stops waiting for it.
+         * Sent only to servers known to be Java ones (they send heartbeats); Node's adapters ignore a type they do not
+         * know. Far above socket.io-adapter's numbers, so that a type Node adds later cannot collide.
+         */
+        UNANSWERED(1003, Unanswered.class);
 
-        private static final Type[] BY_CODE = values();
+        private static final Type[] BY_CODE = { INITIAL_HEARTBEAT, HEARTBEAT, BROADCAST, SOCKETS_JOIN, SOCKETS_LEAVE,
+                DISCONNECT_SOCKETS, FETCH_SOCKETS, FETCH_SOCKETS_RESPONSE, SERVER_SIDE_EMIT, SERVER_SIDE_EMIT_RESPONSE,
+                BROADCAST_CLIENT_COUNT, BROADCAST_ACK, ADAPTER_CLOSE };
 
         private final int code;
         private final Class<? extends Payload> payloadType;
@@ -72,7 +82,7 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
             this.payloadType = payloadType;
         }
 
-        /** The number on the wire, 1 to 13. */
+        /** The number on the wire: 1 to 13 as socket.io-adapter's, 1003 for {@link #UNANSWERED}. */
         public int code() {
             return code;
         }
@@ -85,26 +95,30 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
         /** Whether the message answers a request and goes to the requester only. */
         public boolean isResponse() {
             return this == FETCH_SOCKETS_RESPONSE || this == SERVER_SIDE_EMIT_RESPONSE
-                    || this == BROADCAST_CLIENT_COUNT || this == BROADCAST_ACK;
+                    || this == BROADCAST_CLIENT_COUNT || this == BROADCAST_ACK || this == UNANSWERED;
         }
 
         /** The type with this number, or {@code null}. */
         public static Type of(long code) {
+            if (code == UNANSWERED.code) {
+                return UNANSWERED;
+            }
             return code < 1 || code > BY_CODE.length ? null : BY_CODE[(int) code - 1];
         }
     }
 
     /** The data of a message. */
     public sealed interface Payload permits Broadcast, Rooms, DisconnectSockets, FetchSockets, FetchSocketsResponse,
-            ServerSideEmit, ServerSideEmitResponse, BroadcastClientCount, BroadcastAck {
+            ServerSideEmit, ServerSideEmitResponse, BroadcastClientCount, BroadcastAck, Unanswered {
     }
 
     /**
-     * BROADCAST: a packet for the selected sockets.
+     * BROADCAST: a packet for the selected sockets. Written in Node's key order: {@code packet, requestId?, opts}.
      *
      * @param requestId set for a broadcast with acknowledgements: the receivers answer BROADCAST_CLIENT_COUNT, then
      *        one BROADCAST_ACK per client acknowledgement
      */
+    @JsonPropertyOrder({ "packet", "requestId", "opts" })
     public record Broadcast(@JsonProperty(required = true) BroadcastOptions opts,
             @JsonProperty(required = true) SocketIOPacket packet, String requestId) implements Payload {
         public Broadcast {
@@ -179,11 +193,13 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
     }
 
     /**
-     * SERVER_SIDE_EMIT: an event for the namespace's handlers on the other nodes.
+     * SERVER_SIDE_EMIT: an event for the namespace's handlers on the other nodes. Written in Node's key order:
+     * {@code requestId?, packet}.
      *
      * @param packet {@code [event, args...]}
      * @param requestId set when the sender wants each node's acknowledgement (SERVER_SIDE_EMIT_RESPONSE)
      */
+    @JsonPropertyOrder({ "requestId", "packet" })
     public record ServerSideEmit(@JsonProperty(required = true) ArrayNode packet, String requestId)
             implements
                 Payload {
@@ -224,6 +240,13 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
         }
     }
 
+    /** UNANSWERED: the sender will not answer the request {@code requestId} (Java servers only). */
+    public record Unanswered(@JsonProperty(required = true) String requestId) implements Payload {
+        public Unanswered {
+            Objects.requireNonNull(requestId, "requestId");
+        }
+    }
+
     /** A message without data: INITIAL_HEARTBEAT, HEARTBEAT or ADAPTER_CLOSE. */
     public static ClusterMessage signal(Type type, String uid, String nsp) {
         return new ClusterMessage(type, uid, nsp, null);
@@ -248,6 +271,8 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
             type = Type.BROADCAST_CLIENT_COUNT;
         } else if (data instanceof BroadcastAck) {
             type = Type.BROADCAST_ACK;
+        } else if (data instanceof Unanswered) {
+            type = Type.UNANSWERED;
         } else {
             throw new IllegalArgumentException("SOCKETS_JOIN or SOCKETS_LEAVE: say which with the constructor");
         }
@@ -270,6 +295,8 @@ public record ClusterMessage(Type type, String uid, String nsp, Payload data) {
             return c.requestId();
         } else if (data instanceof BroadcastAck a) {
             return a.requestId();
+        } else if (data instanceof Unanswered u) {
+            return u.requestId();
         }
         return null;
     }

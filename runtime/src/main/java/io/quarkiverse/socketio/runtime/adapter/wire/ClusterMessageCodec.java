@@ -33,6 +33,7 @@ import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
  *   SERVER_SIDE_EMIT_RESPONSE data = {requestId, packet?}
  *   BROADCAST_CLIENT_COUNT    data = {requestId, clientCount: int}
  *   BROADCAST_ACK             data = {requestId, packet?}
+ *   UNANSWERED (1003, Java)   data = {requestId}
  * </pre>
  * <p>
  * The payloads are mapped by Jackson's databind from the records of {@link ClusterMessage}, with {@link WireModule}

@@ -116,7 +116,8 @@ class ClusterMessageCodecTest {
                 ClusterMessage.of(uid, nsp, new ServerSideEmitResponse("req-3", null)),
                 ClusterMessage.of(uid, nsp, new BroadcastClientCount("req-1", 17)),
                 ClusterMessage.of(uid, nsp, new BroadcastAck("req-1", eventWithBinary())),
-                ClusterMessage.signal(Type.ADAPTER_CLOSE, uid, nsp));
+                ClusterMessage.signal(Type.ADAPTER_CLOSE, uid, nsp),
+                ClusterMessage.of(uid, nsp, new ClusterMessage.Unanswered("req-3")));
     }
 
     @Test

@@ -1,0 +1,260 @@
+package io.quarkiverse.socketio.runtime.adapter.redis;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} for a test class, on a free loopback port, without persistence; started by the test and
+ * stopped by it. A machine without {@code redis-server} fails the test with a message that says so.
+ */
+final class RedisServerProcess implements AutoCloseable {
+
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    private RedisServerProcess(int port) throws IOException {
+        this.port = port;
+        this.log = Files.createTempFile("redis-" + port + "-", ".log");
+    }
+
+    static RedisServerProcess start() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        RedisServerProcess redis = new RedisServerProcess(port);
+        redis.launch();
+        return redis;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    private void launch() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind",
+                "127.0.0.1", "--save", "", "--appendonly", "no").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new AssertionError("These tests need a real Redis: 'redis-server' must be on the PATH (Debian: "
+                    + "apt-get install redis-server). It could not be started: " + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                if ("+PONG".equals(command("PING"))) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("redis-server did not start on port " + port + ": "
+                        + Files.readString(log));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Kills the server at once (as a crash would: every connection drops, nothing is kept). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts the server again on the same port, empty. */
+    void restart() throws Exception {
+        launch();
+    }
+
+    /** One command in RESP, its reply's first line (enough for PING, DEL, and the like). */
+    String command(String... args) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(resp(args));
+            return readLine(socket.getInputStream());
+        }
+    }
+
+    /** One command whose reply is a bulk string: its text, or {@code null} for nil. */
+    String bulk(String... args) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(resp(args));
+            InputStream in = socket.getInputStream();
+            String head = readLine(in);
+            if (!head.startsWith("$")) {
+                throw new IOException("not a bulk reply: " + head);
+            }
+            int length = Integer.parseInt(head.substring(1));
+            if (length < 0) {
+                return null;
+            }
+            byte[] body = in.readNBytes(length);
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static byte[] resp(String... args) {
+        StringBuilder out = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String arg : args) {
+            out.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg)
+                    .append("\r\n");
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        if (b == -1 && line.size() == 0) {
+            throw new IOException("closed");
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Records every command Redis runs ({@code MONITOR}), each as its arguments' exact bytes (Redis quotes them and
+     * escapes what is not printable; this un-escapes).
+     */
+    Monitor monitor() throws IOException {
+        return new Monitor(port);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            try {
+                command("SHUTDOWN", "NOSAVE");
+            } catch (IOException e) {
+                // gone already
+            }
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        Files.deleteIfExists(log);
+    }
+
+    static final class Monitor implements AutoCloseable {
+        private final Socket socket;
+        private final List<List<byte[]>> commands = new CopyOnWriteArrayList<>();
+        private final Thread reader;
+
+        Monitor(int port) throws IOException {
+            socket = new Socket();
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            OutputStream out = socket.getOutputStream();
+            out.write(resp("MONITOR"));
+            InputStream in = socket.getInputStream();
+            if (!"+OK".equals(readLine(in))) {
+                throw new IOException("MONITOR refused");
+            }
+            reader = new Thread(() -> {
+                try {
+                    while (true) {
+                        String line = readLine(in);
+                        List<byte[]> args = parse(line);
+                        if (!args.isEmpty()) {
+                            commands.add(args);
+                        }
+                    }
+                } catch (IOException closed) {
+                    // done
+                }
+            }, "redis-monitor");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** The commands seen so far whose name is {@code name} (case-insensitive), each as its arguments. */
+        List<List<byte[]>> commands(String name) {
+            List<List<byte[]>> found = new ArrayList<>();
+            for (List<byte[]> command : commands) {
+                if (new String(command.get(0), StandardCharsets.UTF_8).equalsIgnoreCase(name)) {
+                    found.add(command);
+                }
+            }
+            return found;
+        }
+
+        void clear() {
+            commands.clear();
+        }
+
+        /** {@code 1733612345.123456 [0 127.0.0.1:5555] "XADD" "socket.io" ...}: the quoted arguments. */
+        static List<byte[]> parse(String line) {
+            List<byte[]> args = new ArrayList<>();
+            int start = line.indexOf("] \"");
+            if (start < 0) {
+                return args;
+            }
+            byte[] text = line.substring(start + 2).getBytes(StandardCharsets.ISO_8859_1);
+            int i = 0;
+            while (i < text.length) {
+                if (text[i] != '"') {
+                    i++;
+                    continue;
+                }
+                i++;
+                ByteArrayOutputStream arg = new ByteArrayOutputStream();
+                while (i < text.length && text[i] != '"') {
+                    if (text[i] == '\\' && i + 1 < text.length) {
+                        char next = (char) text[i + 1];
+                        switch (next) {
+                            case 'x' -> {
+                                arg.write(Integer.parseInt(new String(text, i + 2, 2, StandardCharsets.US_ASCII), 16));
+                                i += 4;
+                                continue;
+                            }
+                            case 'n' -> arg.write('\n');
+                            case 'r' -> arg.write('\r');
+                            case 't' -> arg.write('\t');
+                            case 'a' -> arg.write(7);
+                            case 'b' -> arg.write('\b');
+                            default -> arg.write(next);
+                        }
+                        i += 2;
+                    } else {
+                        arg.write(text[i]);
+                        i++;
+                    }
+                }
+                i++;
+                args.add(arg.toByteArray());
+            }
+            return args;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
