@@ -212,7 +212,7 @@ abstract class RedisHosts {
 
     /**
      * A broadcast to R1 from each worker of each host and from Node reaches every member of R1, on all five servers,
-     * exactly once, and no client outside R1.
+     * exactly once, and no client outside R1; so do broadcasts to all but R2, and to R1 and R2, from a host and Node.
      */
     @Test
     @Order(2)
@@ -227,6 +227,19 @@ abstract class RedisHosts {
         texts.put(NODE, "r1-from-node");
         node.call(broadcast(List.of(R1), "chat", "r1-from-node"));
         assertDeliveredOnce("chat", texts.values(), members(R1), members(R2));
+
+        // broadcasts to more than one room, or with an exception (Node's sharded adapter publishes these on the
+        // namespace's channel, not on a room's)
+        ObjectNode allButR2 = emptyObject().put("text", "except-r2-from-B2");
+        allButR2.set("except", strings(List.of(R2)));
+        on("B2").ack("chat", allButR2);
+        ObjectNode nodeAllButR2 = broadcast(List.of(), "chat", "except-r2-from-node");
+        nodeAllButR2.set("except", strings(List.of(R2)));
+        node.call(nodeAllButR2);
+        assertDeliveredOnce("chat", List.of("except-r2-from-B2", "except-r2-from-node"), members(R1), members(R2));
+        on("A1").ack("chat", selection(List.of(R1, R2)).put("text", "r1-r2-from-A1"));
+        node.call(broadcast(List.of(R1, R2), "chat", "r1-r2-from-node"));
+        assertDeliveredOnce("chat", List.of("r1-r2-from-A1", "r1-r2-from-node"), cast, List.of());
     }
 
     /**
