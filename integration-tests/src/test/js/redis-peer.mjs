@@ -131,8 +131,7 @@ function setUpNamespace(nsp) {
         const ack = args[args.length - 1];
         if (typeof ack === "function") ack({ from: "node", port: PORT });
     });
-    // as the Java fixture's /cluster answers it (ClusterFixture: {pid, worker}), so that a server-side emit with acks
-    // from a Java server counts this one among the servers that answer
+    // the reference application's ClusterFixture asks "who" with its "sse" event
     nsp.on("who", (...args) => {
         const ack = args[args.length - 1];
         if (typeof ack === "function") ack({ server: "node", port: PORT });

@@ -40,8 +40,9 @@ import io.quarkus.test.QuarkusDevModeTest;
 import io.socket.client.Socket;
 
 /**
- * {@code quarkus dev} with the extension: the dev cluster of two in-JVM workers (nothing configured: Dev Services
- * sets it), the Dev UI card (its JSON-RPC methods over the Dev UI's WebSocket, and its page in a real Chromium), and
+ * {@code quarkus dev} with the extension: the dev cluster of two in-JVM workers (nothing configured: the build's
+ * default in dev mode), the Dev UI card (its JSON-RPC methods over the Dev UI's WebSocket, and its page in a real Chromium),
+ * and
  * live reload of a handler. Each test starts from a freshly started dev-mode application.
  */
 class DevModeTest {

@@ -14,7 +14,8 @@ import io.smallrye.mutiny.Uni;
  * The namespace of the dev-mode tests ({@link DevModeTest}): a client connects with {@code auth {name, room, token}},
  * joins {@code room} and keeps {@code name} in its data; {@code greet name} is acknowledged with a greeting (the text
  * the live-reload test changes in the source), {@code where} with the index of the worker that holds the socket,
- * {@code count} with the server count.
+ * {@code count} with the server count, {@code shout text} by {@code shout} with the text to the sender's room, the
+ * sender left out (acknowledged {@code true}).
  */
 @SocketIO(namespace = "/dev")
 public class DevRoomsNamespace {
@@ -42,6 +43,12 @@ public class DevRoomsNamespace {
     @OnEvent("count")
     Uni<Integer> count() {
         return io.of("/dev").serverCount();
+    }
+
+    @OnEvent("shout")
+    boolean shout(SocketIOSocket socket, String text) {
+        socket.to(socket.handshake().auth().path("room").asText("")).emit("shout", text);
+        return true;
     }
 
     @OnEvent("where")

@@ -3,6 +3,7 @@ package io.quarkiverse.socketio.runtime.server;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,7 +42,12 @@ final class Broadcast implements BroadcastOperator {
         for (String item : more) {
             result.add(item);
         }
-        return Set.copyOf(result);
+        return Collections.unmodifiableSet(result);
+    }
+
+    /** The rooms in the order given, as Node's Set keeps them and sends them (an array in its adapters' messages). */
+    private static Set<String> ordered(String[] rooms) {
+        return plus(Set.of(), rooms);
     }
 
     @Override
@@ -161,14 +167,14 @@ final class Broadcast implements BroadcastOperator {
     @Override
     public void socketsJoin(String... rooms) {
         for (NamespaceImpl namespace : namespaces.get()) {
-            namespace.adapter().addSockets(options, Set.of(rooms));
+            namespace.adapter().addSockets(options, ordered(rooms));
         }
     }
 
     @Override
     public void socketsLeave(String... rooms) {
         for (NamespaceImpl namespace : namespaces.get()) {
-            namespace.adapter().delSockets(options, Set.of(rooms));
+            namespace.adapter().delSockets(options, ordered(rooms));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.quarkiverse.socketio.runtime.server;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -14,6 +15,7 @@ import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
+import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.core.Vertx;
@@ -42,7 +44,13 @@ public final class ClusterNode {
 
     /** The configuration defaults, as the application would get them with nothing configured. */
     public static SocketIOConfig defaultConfig() {
+        return config(Map.of());
+    }
+
+    /** The configuration with these properties ({@code quarkus.socketio.*}), the defaults for the others. */
+    public static SocketIOConfig config(Map<String, String> properties) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(properties, "test", 500))
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withConverter(MemorySize.class, 200, new MemorySizeConverter())
                 .withMapping(SocketIOConfig.class)

@@ -44,7 +44,7 @@ public final class TestClient implements AutoCloseable {
         this.name = name;
     }
 
-    /** Connects to a server's namespace; {@code ackName} answers every event that asks for an ack with this name. */
+    /** Connects to a server's namespace; every event that asks for an ack is answered with {@code name}. */
     public static TestClient connect(int port, String namespace, String name) throws Exception {
         return connect(port, namespace, name, null);
     }
@@ -55,6 +55,12 @@ public final class TestClient implements AutoCloseable {
      */
     public static TestClient connect(int port, String namespace, String name, Map<String, String> auth)
             throws Exception {
+        return connect(port, namespace, name, auth, name);
+    }
+
+    /** Connects with a CONNECT {@code auth} ({@code null}: none); every ack asked for is answered {@code ackAnswer}. */
+    public static TestClient connect(int port, String namespace, String name, Map<String, String> auth,
+            Object ackAnswer) throws Exception {
         IO.Options options = new IO.Options();
         options.forceNew = true;
         options.reconnection = false;
@@ -78,7 +84,7 @@ public final class TestClient implements AutoCloseable {
             String event = (String) args[0];
             Object[] rest = Arrays.copyOfRange(args, 1, args.length);
             if (rest.length > 0 && rest[rest.length - 1] instanceof Ack ack) {
-                ack.call(name);
+                ack.call(ackAnswer);
                 rest = Arrays.copyOf(rest, rest.length - 1);
             }
             client.received.computeIfAbsent(event, e -> Collections.synchronizedList(new ArrayList<>())).add(rest);

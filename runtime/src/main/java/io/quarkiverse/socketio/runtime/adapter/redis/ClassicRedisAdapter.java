@@ -32,38 +32,19 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 
 /**
- * The adapter of one namespace that speaks Node's classic {@code @socket.io/redis-adapter} 8.3 ({@code createAdapter}):
+ * The adapter of one namespace that speaks Node's classic {@code @socket.io/redis-adapter} 8.3 ({@code createAdapter}),
+ * with {@code <prefix>} the {@code key-prefix} setting:
  * <ul>
- * <li>broadcasts: MessagePack {@code [uid, packet, opts]} PUBLISHed to {@code
- *
-<p>
- * #<nsp>#}, or
- * {@code
- *
-<p>
- * #<nsp>#<room>#} when exactly one room is targeted; received by PSUBSCRIBE {@code
- *
-<p>
- * #<nsp>#*}, a room's
- * message dropped undecoded when this server has no member in the room;</li>
- * <li>requests on {@code
- *
-<p>
- * -request#<nsp>#}, JSON text except the broadcast with acknowledgements (MessagePack):
- * socketsJoin 2, socketsLeave 3, disconnectSockets 4, fetchSockets 5, serverSideEmit 6, broadcast with acks 7;</li>
- * <li>answers on {@code
- *
-<p>
- * -response#<nsp>#}, or on the requester's own {@code
- *
-<p>
- * -response#<nsp>#<uid>#} with
- * {@code publish-on-specific-response-channel} (but serverSideEmit's, which Node always sends on the common one): JSON,
- * except a client's acknowledgement (9, MessagePack);</li>
- * <li>the number of servers: {@code PUBSUB NUMSUB
- *
-<p>
- * -request#<nsp>#}.</li>
+ * <li>broadcasts: MessagePack {@code [uid, packet, opts]} PUBLISHed to {@code <prefix>#<nsp>#}, or
+ * {@code <prefix>#<nsp>#<room>#} when exactly one room is targeted; received by PSUBSCRIBE
+ * {@code <prefix>#<nsp>#*}, a room's message dropped undecoded when this server has no member in the room;</li>
+ * <li>requests on {@code <prefix>-request#<nsp>#}, JSON text except the broadcast with acknowledgements
+ * (MessagePack): socketsJoin 2, socketsLeave 3, disconnectSockets 4, fetchSockets 5, serverSideEmit 6, broadcast with
+ * acks 7;</li>
+ * <li>answers on {@code <prefix>-response#<nsp>#}, or on the requester's own {@code <prefix>-response#<nsp>#<uid>#}
+ * with {@code publish-on-specific-response-channel} (but serverSideEmit's, which Node always sends on the common one):
+ * JSON, except a client's acknowledgement (9, MessagePack);</li>
+ * <li>the number of servers: {@code PUBSUB NUMSUB <prefix>-request#<nsp>#}.</li>
  * </ul>
  * Node applies a socketsJoin, socketsLeave or disconnectSockets of its own only when it comes back from Redis; this
  * server applies its own at once and skips them when they come back. JSON cannot carry binary: an argument that is

@@ -95,6 +95,7 @@ public final class RedisAdapterFactory implements AdapterFactory, RedisConnector
         }
         RedisAdapter adapter = switch (kind) {
             case REDIS -> new ClassicRedisAdapter(namespace, this);
+            case REDIS_SHARDED -> new ShardedRedisAdapter(namespace, this);
             case REDIS_STREAMS -> new StreamsRedisAdapter(namespace, this);
             default -> throw new IllegalStateException(kind.name());
         };
@@ -238,6 +239,16 @@ public final class RedisAdapterFactory implements AdapterFactory, RedisConnector
 
     AdapterObserver observer() {
         return observer;
+    }
+
+    /** The adapter of a namespace, or {@code null}; for tests. */
+    RedisAdapter adapter(String nsp) {
+        for (RedisAdapter adapter : adapters) {
+            if (adapter.nsp.equals(nsp)) {
+                return adapter;
+            }
+        }
+        return null;
     }
 
     void removed(RedisAdapter adapter) {

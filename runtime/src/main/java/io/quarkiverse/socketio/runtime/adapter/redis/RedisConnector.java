@@ -44,6 +44,8 @@ final class RedisConnector {
     private static final Logger LOG = Logger.getLogger(RedisConnector.class);
     static final long MIN_RETRY_MS = 100;
     static final long MAX_RETRY_MS = 5000;
+    /** How long {@link #close()} waits for the last commands to be written (or answered) before it closes anyway. */
+    static final long CLOSE_GRACE_MS = 1000;
 
     /** What the connector tells its adapters. Called on the connector's context. */
     interface Listener {
@@ -79,6 +81,9 @@ final class RedisConnector {
     private long retryDelay = MIN_RETRY_MS;
     private long retryTimer = -1;
     private String lastFailure;
+    /** the last command written to the subscriber / publisher connection: {@link #close()} waits for it */
+    private Future<?> lastSubscription = Future.succeededFuture();
+    private Future<?> lastPublication = Future.succeededFuture();
     /** publications made while the publisher connection was being opened, sent once it is */
     private final Deque<Pending> waiting = new ArrayDeque<>();
 
@@ -165,7 +170,7 @@ final class RedisConnector {
             pendingConfirmations += changed;
             available(false);
         }
-        subscriber.send(request).onFailure(this::lost);
+        lastSubscription = subscriber.send(request).onFailure(this::lost);
     }
 
     // ------------------------------------------------------------------ commands
@@ -180,7 +185,7 @@ final class RedisConnector {
             if (closed) {
                 promise.fail("The Socket.IO Redis adapter is closed");
             } else if (publisher != null) {
-                publisher.send(request).onComplete(promise);
+                lastPublication = publisher.send(request).onComplete(promise);
             } else if (retryTimer == -1 && waiting.size() < 10_000) {
                 waiting.add(new Pending(request, promise)); // the connection is being opened
             } else {
@@ -244,13 +249,13 @@ final class RedisConnector {
         connection.exceptionHandler(failure -> lost(connection, failure.toString()));
         pendingConfirmations = channels.size() + patterns.size() + shardChannels.size();
         if (!channels.isEmpty()) {
-            connection.send(withArgs(Command.SUBSCRIBE, channels)).onFailure(this::lost);
+            lastSubscription = connection.send(withArgs(Command.SUBSCRIBE, channels)).onFailure(this::lost);
         }
         if (!patterns.isEmpty()) {
-            connection.send(withArgs(Command.PSUBSCRIBE, patterns)).onFailure(this::lost);
+            lastSubscription = connection.send(withArgs(Command.PSUBSCRIBE, patterns)).onFailure(this::lost);
         }
         for (String shardChannel : shardChannels) {
-            connection.send(Request.cmd(Command.SSUBSCRIBE).arg(shardChannel)).onFailure(this::lost);
+            lastSubscription = connection.send(Request.cmd(Command.SSUBSCRIBE).arg(shardChannel)).onFailure(this::lost);
         }
         checkUp();
     }
@@ -265,7 +270,7 @@ final class RedisConnector {
         connection.exceptionHandler(failure -> lost(connection, failure.toString()));
         while (!waiting.isEmpty()) {
             Pending pending = waiting.poll();
-            connection.send(pending.request).onComplete(pending.promise);
+            lastPublication = connection.send(pending.request).onComplete(pending.promise);
         }
         checkUp();
     }
@@ -359,7 +364,12 @@ final class RedisConnector {
         }
     }
 
-    /** Closes both connections; nothing is opened again. */
+    /**
+     * Closes both connections; nothing is opened again. Each closes once the last command sent on it went out (a
+     * publication: once Redis answered it), within {@link #CLOSE_GRACE_MS}: the Vert.x client writes a command on the
+     * connection's own context, which may be another event loop, while closing is immediate, so an adapter's last
+     * words (its farewell, its SUNSUBSCRIBEs) could otherwise be cut off.
+     */
     void close() {
         onContext(() -> {
             closed = true;
@@ -367,15 +377,30 @@ final class RedisConnector {
                 vertx.cancelTimer(retryTimer);
             }
             if (subscriber != null) {
-                subscriber.close();
+                closeAfter(lastSubscription, subscriber);
             }
             if (publisher != null) {
-                publisher.close();
+                closeAfter(lastPublication, publisher);
             }
             subscriber = null;
             publisher = null;
             up = false;
         });
+    }
+
+    private void closeAfter(Future<?> last, RedisConnection connection) {
+        boolean[] done = new boolean[1];
+        Runnable close = () -> {
+            if (!done[0]) {
+                done[0] = true;
+                connection.close();
+            }
+        };
+        long timer = vertx.setTimer(CLOSE_GRACE_MS, t -> context.runOnContext(v -> close.run()));
+        last.onComplete(result -> context.runOnContext(v -> {
+            vertx.cancelTimer(timer);
+            close.run();
+        }));
     }
 
     private void onContext(Runnable action) {

@@ -39,7 +39,8 @@ final class RemoteRequest<T> {
     long timer = -1;
 
     /**
-     * @param expected how many other servers Redis counted when the request started
+     * @param expected how many other servers Redis counted when the request started: none, and the request is
+     *        complete at once (its {@code onComplete} called before this returns), as Node's is
      * @param initial what this server contributes itself
      * @param onComplete called once, with every answer, when the last expected one came
      */
@@ -48,6 +49,7 @@ final class RemoteRequest<T> {
         this.expected = Math.max(0, expected);
         this.results = new ArrayList<>(initial);
         this.onComplete = onComplete;
+        completeIfDone();
     }
 
     /** One server's answer; {@code from} is its uid, or {@code null} when it did not say. */

@@ -1,6 +1,8 @@
 package io.quarkiverse.socketio.runtime.adapter.redis;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -137,6 +140,106 @@ final class RedisServerProcess implements AutoCloseable {
             throw new IOException("closed");
         }
         return line.toString(StandardCharsets.UTF_8);
+    }
+
+    /** One command, its whole reply parsed: a String (simple), Long, byte[] (bulk), List or {@code null}. */
+    Object reply(String... args) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(5000);
+            write(socket.getOutputStream(), args);
+            return read(new BufferedInputStream(socket.getInputStream()));
+        }
+    }
+
+    /** The server's version ({@code INFO server}'s {@code redis_version}). */
+    String version() throws IOException {
+        String info = new String((byte[]) reply("INFO", "server"), StandardCharsets.UTF_8);
+        int at = info.indexOf("redis_version:");
+        return at < 0 ? "?" : info.substring(at + 14, info.indexOf('\r', at));
+    }
+
+    /** Fails the test unless the server is Redis 7 or later (sharded pub/sub). */
+    RedisServerProcess requireRedis7() throws IOException {
+        String version = version();
+        if (!version.matches("([7-9]|[1-9][0-9])\\..*")) {
+            throw new AssertionError("These tests need Redis 7 or later (sharded pub/sub); redis-server is " + version);
+        }
+        return this;
+    }
+
+    /** The shard channels with a subscriber (PUBSUB SHARDCHANNELS), sorted. */
+    List<String> shardChannels() throws IOException {
+        List<String> channels = new ArrayList<>();
+        for (Object channel : (List<?>) reply("PUBSUB", "SHARDCHANNELS")) {
+            channels.add(new String((byte[]) channel, StandardCharsets.UTF_8));
+        }
+        channels.sort(null);
+        return channels;
+    }
+
+    /** PUBSUB SHARDNUMSUB of one channel: how many connections subscribe to it. */
+    long shardSubscribers(String channel) throws IOException {
+        return (Long) ((List<?>) reply("PUBSUB", "SHARDNUMSUB", channel)).get(1);
+    }
+
+    /** Writes a command in RESP. */
+    static void write(OutputStream out, String... args) throws IOException {
+        out.write(resp(args));
+        out.flush();
+    }
+
+    /** One RESP reply: a String (simple), Long, byte[] (bulk), List or {@code null}; an error is thrown. */
+    static Object read(InputStream in) throws IOException {
+        int kind = in.read();
+        String line = new String(line(in), StandardCharsets.ISO_8859_1);
+        switch (kind) {
+            case '+':
+                return line;
+            case '-':
+                throw new IOException("Redis error: " + line);
+            case ':':
+                return Long.parseLong(line);
+            case '$': {
+                int length = Integer.parseInt(line);
+                if (length < 0) {
+                    return null;
+                }
+                byte[] bytes = in.readNBytes(length);
+                line(in);
+                return bytes;
+            }
+            case '*': {
+                int size = Integer.parseInt(line);
+                List<Object> items = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    items.add(read(in));
+                }
+                return items;
+            }
+            case -1:
+                throw new EOFException();
+            default:
+                throw new IOException("Unexpected RESP type " + (char) kind);
+        }
+    }
+
+    /** A line's bytes without its CRLF (a MONITOR line keeps every byte: Redis escapes CR and LF in it). */
+    static byte[] line(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int previous = -1;
+        while (true) {
+            int b = in.read();
+            if (b == -1) {
+                throw new EOFException();
+            }
+            if (previous == '\r' && b == '\n') {
+                byte[] bytes = line.toByteArray();
+                return Arrays.copyOf(bytes, bytes.length - 1);
+            }
+            line.write(b);
+            previous = b;
+        }
     }
 
     /**

@@ -58,6 +58,8 @@ class NodeCapturesTest {
                 byte[] again = body[0] == '{' ? codec.encodeJson(message) : codec.encode(message);
                 JsonNode reencoded = again[0] == '{' ? codec.readJson(again) : codec.readTree(again, 0, again.length);
                 assertEquals(original, reencoded, what);
+                // and byte for byte: the same key order as Node's (JSON.stringify / notepack keep insertion order)
+                assertEquals(HexFormat.of().formatHex(body), HexFormat.of().formatHex(again), what);
                 if (message.data() instanceof ClusterMessage.Broadcast broadcast) {
                     assertEquals(PacketType.EVENT, broadcast.packet().type(), what);
                     assertEquals(message.nsp(), broadcast.packet().namespace(), what);
