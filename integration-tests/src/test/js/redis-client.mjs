@@ -7,8 +7,9 @@
 // Prints JSON lines: {"client":i,"connected":true,"id":..,"recovered":..} on every (re)connection,
 // {"ready":true,"clients":N} once all are connected, {"client":i,"event":..,"args":[..]} per received event (the
 // arguments as received, so a recovery offset shows as a last string argument), {"client":i,"disconnect":reason},
-// {"client":i,"connect_error":message}, {"error":...}. Every ack the server asks for is answered with {"client":i}
-// (the event line then has "acked":true). Binary values are {"$binary":"<base64>"} both ways.
+// {"client":i,"connect_error":message}, {"error":...}. Every ack the server asks for is answered with
+// {"client":i,"name":auth.name} (the event line then has "acked":true). Binary values are {"$binary":"<base64>"}
+// both ways.
 // Commands (stdin, one JSON line each, answered with {"id":..,"ok":..}):
 //   {"id":1,"cmd":"emit","client":0,"event":"whoami","args":[],"ack":true,"timeoutMs":5000} -> {"id":1,"ok":true,"ack":[...]}
 //   {"id":2,"cmd":"close","client":0}          socket.disconnect()
@@ -94,7 +95,7 @@ for (let i = 0; i < count; i++) {
     socket.onAny((event, ...args) => {
         const ack = typeof args[args.length - 1] === "function" ? args.pop() : null;
         out({ client: i, event, args, ...(ack ? { acked: true } : {}) });
-        if (ack) ack({ client: i });
+        if (ack) ack({ client: i, name: auth.name });
     });
 }
 
