@@ -19,40 +19,9 @@
 //   {"id":5,"cmd":"stop"}                      closes every client and exits (so does the end of stdin)
 import { createInterface } from "node:readline";
 import { io } from "socket.io-client";
+import { errorText, fromJson, out, printUncaught } from "./json-lines.mjs";
 
-function out(obj) {
-    process.stdout.write(JSON.stringify(toJson(obj)) + "\n");
-}
-
-function toJson(value) {
-    if (value === undefined || value === null) return value;
-    if (Buffer.isBuffer(value)) return { $binary: value.toString("base64") };
-    if (value instanceof ArrayBuffer) return { $binary: Buffer.from(value).toString("base64") };
-    if (ArrayBuffer.isView(value)) return { $binary: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
-    if (Array.isArray(value)) return value.map(toJson);
-    if (typeof value === "object") {
-        const o = {};
-        for (const [k, v] of Object.entries(value)) if (typeof v !== "function") o[k] = toJson(v);
-        return o;
-    }
-    return value;
-}
-
-function fromJson(value) {
-    if (Array.isArray(value)) return value.map(fromJson);
-    if (value && typeof value === "object") {
-        const keys = Object.keys(value);
-        if (keys.length === 1 && keys[0] === "$binary") return Buffer.from(value.$binary, "base64");
-        const o = {};
-        for (const [k, v] of Object.entries(value)) o[k] = fromJson(v);
-        return o;
-    }
-    return value;
-}
-
-const errorText = (e) => (e && e.message ? e.message : String(e));
-process.on("uncaughtException", (e) => out({ error: "uncaught: " + errorText(e) }));
-process.on("unhandledRejection", (e) => out({ error: "unhandled rejection: " + errorText(e) }));
+printUncaught();
 
 const [url, countArg, json] = process.argv.slice(2);
 const count = parseInt(countArg, 10);
