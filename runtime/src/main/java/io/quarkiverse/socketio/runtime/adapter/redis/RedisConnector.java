@@ -93,6 +93,8 @@ final class RedisConnector {
     /** the last command written to the subscriber / publisher connection: {@link #close()} waits for it */
     private Future<?> lastSubscription = Future.succeededFuture();
     private Future<?> lastPublication = Future.succeededFuture();
+    /** completed once {@link #close()} closed both connections */
+    private final Promise<Void> closedPromise = Promise.promise();
     /** publications made while the publisher connection was being opened, sent once it is */
     private final Deque<Pending> waiting = new ArrayDeque<>();
 
@@ -403,31 +405,40 @@ final class RedisConnector {
      * publication: once Redis answered it), within {@link #CLOSE_GRACE_MS}: the Vert.x client writes a command on the
      * connection's own context, which may be another event loop, while closing is immediate, so an adapter's last
      * words (its farewell, its SUNSUBSCRIBEs) could otherwise be cut off.
+     *
+     * @return completed when both connections are closed
      */
-    void close() {
+    Future<Void> close() {
         onContext(() -> {
+            if (closed) {
+                return;
+            }
             closed = true;
             if (retryTimer != -1) {
                 vertx.cancelTimer(retryTimer);
             }
+            List<Future<Void>> closing = new ArrayList<>();
             if (subscriber != null) {
-                closeAfter(lastSubscription, subscriber);
+                closing.add(closeAfter(lastSubscription, subscriber));
             }
             if (publisher != null) {
-                closeAfter(lastPublication, publisher);
+                closing.add(closeAfter(lastPublication, publisher));
             }
+            Future.join(closing).onComplete(all -> closedPromise.tryComplete());
             subscriber = null;
             publisher = null;
             up = false;
         });
+        return closedPromise.future();
     }
 
-    private void closeAfter(Future<?> last, RedisConnection connection) {
+    private Future<Void> closeAfter(Future<?> last, RedisConnection connection) {
+        Promise<Void> connectionClosed = Promise.promise();
         boolean[] done = new boolean[1];
         Runnable close = () -> {
             if (!done[0]) {
                 done[0] = true;
-                connection.close();
+                connection.close().onComplete(result -> connectionClosed.tryComplete());
             }
         };
         long timer = vertx.setTimer(CLOSE_GRACE_MS, t -> context.runOnContext(v -> close.run()));
@@ -435,6 +446,7 @@ final class RedisConnector {
             vertx.cancelTimer(timer);
             close.run();
         }));
+        return connectionClosed.future();
     }
 
     private void onContext(Runnable action) {
