@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
@@ -248,9 +249,9 @@ class ClassicRedisAdapterTest {
         // the channels: one room (a socket's own too) has its own, none or several the namespace's
         List<String> channels = monitor.commands(c -> c.name().equals("PUBLISH") && c.arg(0).startsWith("socket.io#"))
                 .stream().map(c -> c.arg(0)).sorted().toList();
-        assertEquals(List.of("socket.io#/#", "socket.io#/#", "socket.io#/#", "socket.io#/#",
-                "socket.io#/#" + all.get(1).id() + "#", "socket.io#/#room-1#", "socket.io#/#room-2#"), channels,
-                "two-rooms, except and the two sentinels on the namespace's channel, local-only nowhere");
+        assertEquals(Stream.of("socket.io#/#", "socket.io#/#", "socket.io#/#", "socket.io#/#",
+                "socket.io#/#" + all.get(1).id() + "#", "socket.io#/#room-1#", "socket.io#/#room-2#").sorted().toList(),
+                channels, "two-rooms, except and the two sentinels on the namespace's channel, local-only nowhere");
     }
 
     /**

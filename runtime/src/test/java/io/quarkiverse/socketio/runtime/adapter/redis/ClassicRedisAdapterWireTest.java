@@ -445,8 +445,8 @@ class ClassicRedisAdapterWireTest {
             redis.publish("socket.io-request#/#", sse.replace("ping-peer", "nobody-handles")
                     .getBytes(StandardCharsets.UTF_8));
             redis.publish("socket.io-request#/#", sse.getBytes(StandardCharsets.UTF_8));
-            Command answer = monitor.await(c -> c.name().equals("PUBLISH") && c.arg(0).equals("socket.io-response#/#"),
-                    1, "A's answer to Node").get(0);
+            Command answer = monitor.await(c -> c.name().equals("PUBLISH") && c.arg(0).equals("socket.io-response#/#")
+                    && c.arg(1).contains("\"6dYyAd\""), 1, "A's answer to Node").get(0);
             JsonNode tree = JSON.readTree(answer.arg(1));
             assertEquals(6, tree.path("type").asInt());
             assertEquals("6dYyAd", tree.path("requestId").asText(), "Node's request id");

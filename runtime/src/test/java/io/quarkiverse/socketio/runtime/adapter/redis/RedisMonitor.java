@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -39,11 +40,13 @@ final class RedisMonitor implements AutoCloseable {
         }
     }
 
+    private final RedisServerProcess redis;
     private final Socket socket;
     private final List<Command> commands = new CopyOnWriteArrayList<>();
     private final Thread reader;
 
     RedisMonitor(RedisServerProcess redis) throws IOException {
+        this.redis = redis;
         socket = new Socket("127.0.0.1", redis.port());
         RedisServerProcess.write(socket.getOutputStream(), "MONITOR");
         InputStream in = new BufferedInputStream(socket.getInputStream());
@@ -76,8 +79,25 @@ final class RedisMonitor implements AutoCloseable {
         return commands.stream().filter(which).toList();
     }
 
+    /**
+     * Forgets every command Redis executed before this call, also those the MONITOR stream has not brought yet: a
+     * marker command goes through Redis, and everything up to it is dropped once it shows.
+     */
     void clear() {
-        commands.clear();
+        String marker = "monitor-mark-" + UUID.randomUUID();
+        Predicate<Command> isMarker = c -> c.name.equals("ECHO") && c.args.size() == 1 && c.arg(0).equals(marker);
+        try {
+            redis.command("ECHO", marker);
+            await(isMarker, 1, "the mark of clear()");
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("MONITOR could not be cleared: " + e, e);
+        }
+        List<Command> seen = List.copyOf(commands);
+        int upTo = 0;
+        while (!isMarker.test(seen.get(upTo))) {
+            upTo++;
+        }
+        commands.removeAll(seen.subList(0, upTo + 1));
     }
 
     /** Waits until {@code n} commands of the kind were seen, and returns them all. */
