@@ -11,7 +11,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.arc.Arc;
 import io.quarkus.redis.client.RedisClientName;
-import io.quarkus.redis.deployment.client.RequestedRedisClientBuildItem;
 import io.quarkus.test.QuarkusUnitTest;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -19,9 +18,9 @@ import io.vertx.redis.client.Request;
 
 /**
  * A named client ({@code quarkus.socketio.redis.client-name=shared}): the server goes to
- * {@code quarkus.redis.shared.hosts}, and the default client stays unset. As the adapter will, the client's bean is
- * requested by a build step ({@link RequestedRedisClientBuildItem}, no injection point names it) and looked up with the
- * {@link RedisClientName} qualifier.
+ * {@code quarkus.redis.shared.hosts}, and the default client stays unset. Nothing of the application injects the
+ * client: the extension's build makes it a bean, which the adapter looks up with the {@link RedisClientName}
+ * qualifier, and the sharded adapter of each of the two in-JVM workers of test mode listens on that server.
  */
 class RedisDevServiceNamedClientTest {
 
@@ -29,11 +28,7 @@ class RedisDevServiceNamedClientTest {
     static final QuarkusUnitTest TEST = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClass(RedisProcesses.class))
             .overrideConfigKey("quarkus.socketio.adapter", "redis-sharded")
-            .overrideConfigKey("quarkus.socketio.redis.client-name", "shared")
-            .addBuildChainCustomizer(chain -> chain
-                    .addBuildStep(context -> context.produce(new RequestedRedisClientBuildItem("shared")))
-                    .produces(RequestedRedisClientBuildItem.class)
-                    .build());
+            .overrideConfigKey("quarkus.socketio.redis.client-name", "shared");
 
     @Test
     void theNamedClientGetsTheServer() throws Exception {
@@ -45,9 +40,10 @@ class RedisDevServiceNamedClientTest {
         Redis shared = Arc.container().select(Redis.class, RedisClientName.Literal.of("shared")).get();
         assertEquals("PONG", shared.send(Request.cmd(Command.PING)).toCompletionStage().toCompletableFuture()
                 .get(10, TimeUnit.SECONDS).toString());
-        // a Redis 7 server: sharded pub/sub, which the redis-sharded adapter needs, works on a standalone server
-        assertEquals(0, shared.send(Request.cmd(Command.SPUBLISH).arg("socket.io#/#").arg("m")).toCompletionStage()
-                .toCompletableFuture().get(10, TimeUnit.SECONDS).toInteger());
+        // a Redis 7 server, whose sharded pub/sub the two workers' adapters subscribe to (a standalone server has it)
+        assertEquals(2, shared.send(Request.cmd(Command.PUBSUB).arg("SHARDNUMSUB").arg("socket.io#/#"))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).get(1).toInteger(),
+                "the sharded adapters of both in-JVM workers on the named client's server");
         long pid = RedisProcesses.serverPid(shared);
         assertTrue(RedisProcesses.child(pid).isPresent(),
                 "pid " + pid + " is not a redis-server child of this JVM: " + RedisProcesses.children());
