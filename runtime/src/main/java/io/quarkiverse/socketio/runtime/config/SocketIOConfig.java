@@ -263,7 +263,8 @@ public interface SocketIOConfig {
 
         /**
          * The most bytes of broadcasts kept for clients that come back (their encoded size), over every namespace:
-         * the oldest is dropped first. Not in Node.js, which keeps every broadcast of the window.
+         * the oldest is dropped first. In bytes, or with a unit ({@code 64M}, {@code 512K}). Not in Node.js, which keeps
+         * every broadcast of the window.
          */
         @WithDefault("64M")
         MemorySize maxBytes();
