@@ -7,8 +7,9 @@
 // Prints JSON lines: {"client":i,"connected":true,"id":..,"recovered":..} on every (re)connection,
 // {"ready":true,"clients":N} once all are connected, {"client":i,"event":..,"args":[..]} per received event (the
 // arguments as received, so a recovery offset shows as a last string argument), {"client":i,"disconnect":reason},
-// {"client":i,"connect_error":message}, {"error":...}. Every ack the server asks for is answered with {"client":i}
-// (the event line then has "acked":true). Binary values are {"$binary":"<base64>"} both ways.
+// {"client":i,"connect_error":message}, {"error":...}. Every ack the server asks for is answered with
+// {"client":i,"name":auth.name} (the event line then has "acked":true). Binary values are {"$binary":"<base64>"}
+// both ways.
 // Commands (stdin, one JSON line each, answered with {"id":..,"ok":..}):
 //   {"id":1,"cmd":"emit","client":0,"event":"whoami","args":[],"ack":true,"timeoutMs":5000} -> {"id":1,"ok":true,"ack":[...]}
 //   {"id":2,"cmd":"close","client":0}          socket.disconnect()
@@ -18,40 +19,9 @@
 //   {"id":5,"cmd":"stop"}                      closes every client and exits (so does the end of stdin)
 import { createInterface } from "node:readline";
 import { io } from "socket.io-client";
+import { errorText, fromJson, out, printUncaught } from "./json-lines.mjs";
 
-function out(obj) {
-    process.stdout.write(JSON.stringify(toJson(obj)) + "\n");
-}
-
-function toJson(value) {
-    if (value === undefined || value === null) return value;
-    if (Buffer.isBuffer(value)) return { $binary: value.toString("base64") };
-    if (value instanceof ArrayBuffer) return { $binary: Buffer.from(value).toString("base64") };
-    if (ArrayBuffer.isView(value)) return { $binary: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
-    if (Array.isArray(value)) return value.map(toJson);
-    if (typeof value === "object") {
-        const o = {};
-        for (const [k, v] of Object.entries(value)) if (typeof v !== "function") o[k] = toJson(v);
-        return o;
-    }
-    return value;
-}
-
-function fromJson(value) {
-    if (Array.isArray(value)) return value.map(fromJson);
-    if (value && typeof value === "object") {
-        const keys = Object.keys(value);
-        if (keys.length === 1 && keys[0] === "$binary") return Buffer.from(value.$binary, "base64");
-        const o = {};
-        for (const [k, v] of Object.entries(value)) o[k] = fromJson(v);
-        return o;
-    }
-    return value;
-}
-
-const errorText = (e) => (e && e.message ? e.message : String(e));
-process.on("uncaughtException", (e) => out({ error: "uncaught: " + errorText(e) }));
-process.on("unhandledRejection", (e) => out({ error: "unhandled rejection: " + errorText(e) }));
+printUncaught();
 
 const [url, countArg, json] = process.argv.slice(2);
 const count = parseInt(countArg, 10);
@@ -94,7 +64,7 @@ for (let i = 0; i < count; i++) {
     socket.onAny((event, ...args) => {
         const ack = typeof args[args.length - 1] === "function" ? args.pop() : null;
         out({ client: i, event, args, ...(ack ? { acked: true } : {}) });
-        if (ack) ack({ client: i });
+        if (ack) ack({ client: i, name: auth.name });
     });
 }
 

@@ -24,49 +24,12 @@ import { createClient } from "redis";
 import { Server } from "socket.io";
 import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
 import { createAdapter as createStreamsAdapter } from "@socket.io/redis-streams-adapter";
+import { errorText, fromJson, out, printUncaught } from "./json-lines.mjs";
 
 const KINDS = ["classic", "classic-specific", "sharded", "sharded-dynamic", "streams"];
 const NAMESPACES = ["/", "/chat", "/cluster"];
 
-function out(obj) {
-    process.stdout.write(JSON.stringify(toJson(obj)) + "\n");
-}
-
-function errorText(e) {
-    return e && e.message ? e.message : String(e);
-}
-
-/** Buffers and typed arrays -> {"$binary": base64}; undefined members dropped as JSON does. */
-function toJson(value) {
-    if (value === undefined || value === null) return value;
-    if (Buffer.isBuffer(value)) return { $binary: value.toString("base64") };
-    if (value instanceof ArrayBuffer) return { $binary: Buffer.from(value).toString("base64") };
-    if (ArrayBuffer.isView(value)) return { $binary: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
-    if (Array.isArray(value)) return value.map(toJson);
-    if (value instanceof Date) return value.toISOString();
-    if (typeof value === "object") {
-        const o = {};
-        for (const [k, v] of Object.entries(value)) if (typeof v !== "function") o[k] = toJson(v);
-        return o;
-    }
-    return value;
-}
-
-/** {"$binary": base64} -> Buffer, recursively. */
-function fromJson(value) {
-    if (Array.isArray(value)) return value.map(fromJson);
-    if (value && typeof value === "object") {
-        const keys = Object.keys(value);
-        if (keys.length === 1 && keys[0] === "$binary") return Buffer.from(value.$binary, "base64");
-        const o = {};
-        for (const [k, v] of Object.entries(value)) o[k] = fromJson(v);
-        return o;
-    }
-    return value;
-}
-
-process.on("uncaughtException", (e) => out({ error: "uncaught: " + errorText(e) }));
-process.on("unhandledRejection", (e) => out({ error: "unhandled rejection: " + errorText(e) }));
+printUncaught();
 
 const [portArg, redisUrl, kind, json] = process.argv.slice(2);
 const PORT = parseInt(portArg, 10);

@@ -39,9 +39,9 @@ import io.vertx.ext.web.Router;
  * in the in-JVM cluster of test mode (the index of the in-JVM worker, the same pid for all).
  *
  * <h2>Connection</h2>
- * The socket joins the rooms listed in {@code auth.rooms} (an array of strings), stores {@code auth.name} as
- * {@code data.name}, plus {@code data.worker} (the worker index) and {@code data.pid}, then gets the event
- * {@code welcome} with {@code {id, pid, worker, rooms}}.
+ * The socket joins the rooms listed in {@code auth.rooms} (an array of strings, or one string: the official Java
+ * client's auth holds strings only), stores {@code auth.name} as {@code data.name}, plus {@code data.worker} (the
+ * worker index) and {@code data.pid}, then gets the event {@code welcome} with {@code {id, pid, worker, rooms}}.
  *
  * <h2>Events from the client (each acknowledged)</h2>
  * A <i>selection</i> is an object {@code {in: [rooms], except: [rooms]}}, both optional: without {@code in}, every
@@ -192,8 +192,8 @@ public class ClusterFixture {
 
     private void connected(SocketIOSocket socket) {
         JsonNode auth = socket.handshake().auth();
-        for (JsonNode room : auth.path("rooms")) {
-            socket.join(room.asText());
+        for (String room : strings(auth.path("rooms"))) {
+            socket.join(room);
         }
         if (auth.hasNonNull("name")) {
             socket.data().put("name", auth.get("name").asText());

@@ -40,8 +40,9 @@ import io.quarkus.test.QuarkusDevModeTest;
 import io.socket.client.Socket;
 
 /**
- * {@code quarkus dev} with the extension: the dev cluster of two in-JVM workers (nothing configured: the build's
- * default in dev mode), the Dev UI card (its JSON-RPC methods over the Dev UI's WebSocket, and its page in a real Chromium),
+ * {@code quarkus dev} with the extension: the dev cluster of two in-JVM workers (nothing configured, and Dev Services
+ * off: the build's default in dev mode), the Dev UI card (its JSON-RPC methods over the Dev UI's WebSocket, and its page in a
+ * real Chromium),
  * and
  * live reload of a handler. Each test starts from a freshly started dev-mode application.
  */
@@ -62,8 +63,10 @@ class DevModeTest {
     @RegisterExtension
     static final QuarkusDevModeTest TEST = new QuarkusDevModeTest()
             .withApplicationRoot(jar -> jar.addClass(DevRoomsNamespace.class)
+                    // Dev Services off, as in many CI setups: the two workers are the build's default all the same
                     .addAsResource(new org.jboss.shrinkwrap.api.asset.StringAsset(
-                            "quarkus.http.port=" + PORT + "\n"), "application.properties"));
+                            "quarkus.http.port=" + PORT + "\nquarkus.devservices.enabled=false\n"),
+                            "application.properties"));
 
     private final List<Socket> clients = new ArrayList<>();
 

@@ -1,40 +1,23 @@
 package io.quarkiverse.socketio.runtime.adapter.redis;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 
-import io.quarkiverse.socketio.RemoteSocket;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
-import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalSocket;
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage;
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.Broadcast;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.BroadcastAck;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.BroadcastClientCount;
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.DisconnectSockets;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.FetchSockets;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.FetchSocketsResponse;
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.Rooms;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.ServerSideEmit;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.ServerSideEmitResponse;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.SocketDetails;
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.Type;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.Unanswered;
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessageCodec;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig.SubscriptionMode;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
-import io.smallrye.mutiny.Uni;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 
@@ -93,7 +76,7 @@ import io.vertx.redis.client.Request;
  * whether the room still exists, so that a room created on one thread and deleted on another ends subscribed exactly
  * when it has a member.
  */
-final class ShardedRedisAdapter extends RedisAdapter {
+final class ShardedRedisAdapter extends ClusterMessageAdapter {
 
     private static final Logger LOG = Logger.getLogger(ShardedRedisAdapter.class);
 
@@ -219,42 +202,6 @@ final class ShardedRedisAdapter extends RedisAdapter {
         super.disconnectSockets(options, close);
     }
 
-    @Override
-    public Uni<List<RemoteSocket>> fetchSockets(BroadcastOptions options) {
-        return fetchSockets(options, requestId -> publish(namespaceChannel,
-                ClusterMessage.of(uid, nsp, new FetchSockets(options, requestId))));
-    }
-
-    @Override
-    public void serverSideEmit(ArrayNode eventAndArgs) {
-        publish(namespaceChannel, ClusterMessage.of(uid, nsp, new ServerSideEmit(eventAndArgs, null)));
-    }
-
-    @Override
-    public Uni<List<JsonNode>> serverSideEmitWithAck(ArrayNode eventAndArgs) {
-        String event = eventAndArgs.isEmpty() ? "?" : eventAndArgs.get(0).asText();
-        return serverSideEmitWithAck(event, requestId -> publish(namespaceChannel,
-                ClusterMessage.of(uid, nsp, new ServerSideEmit(eventAndArgs, requestId))));
-    }
-
-    @Override
-    public void broadcastWithAck(SocketIOPacket packet, BroadcastOptions options, IntConsumer clientCount,
-            Consumer<JsonNode> ack) {
-        // always the namespace's channel: every server reports its count of clients
-        broadcastWithAck(packet, options, clientCount, ack, requestId -> publish(namespaceChannel,
-                ClusterMessage.of(uid, nsp, new Broadcast(options, withoutAckId(packet), requestId))));
-    }
-
-    @Override
-    void sendHeartbeat(boolean closing) {
-        publish(namespaceChannel, ClusterMessage.signal(closing ? Type.ADAPTER_CLOSE : Type.HEARTBEAT, uid, nsp));
-    }
-
-    @Override
-    void sendUnanswered(String requester, String requestId) {
-        publish(namespaceChannel + requester + "#", ClusterMessage.of(uid, nsp, new Unanswered(requestId)));
-    }
-
     // ------------------------------------------------------------------ messages from Redis
 
     @Override
@@ -266,136 +213,25 @@ final class ShardedRedisAdapter extends RedisAdapter {
         try {
             tree = payload.length > 0 && payload[0] == '{' ? factory.codec().readJson(payload)
                     : factory.codec().readTree(payload, 0, payload.length);
-            ClusterMessage message = factory.codec().fromTree(tree);
-            if (channel.equals(ownChannel)) {
-                onResponse(message);
-            } else {
-                onClusterMessage(message);
-            }
+            onClusterMessage(factory.codec().fromTree(tree));
         } catch (ClusterProtocolException e) {
             LOG.debugf("Dropped a malformed message of channel %s: %s", channel, e.getMessage());
             if (tree != null) {
-                unknownRequest(tree);
+                onUnreadable(tree);
             }
         }
     }
 
-    /** A message of the namespace's channel or a room's: Node's {@code ClusterAdapter.onMessage}. */
-    private void onClusterMessage(ClusterMessage message) {
-        String from = message.uid();
-        if (from.equals(uid) || !message.nsp().equals(nsp)) {
-            return;
-        }
-        heard(from, message.type() == Type.HEARTBEAT);
-        if (message.type() != Type.HEARTBEAT) {
-            factory.observer().remoteMessage("Redis server " + from, message.type().name(), nsp);
-        }
-        switch (message.type()) {
-            case BROADCAST -> onBroadcast(from, (Broadcast) message.data());
-            case SOCKETS_JOIN -> {
-                Rooms join = (Rooms) message.data();
-                super.addSockets(join.opts(), join.rooms());
-            }
-            case SOCKETS_LEAVE -> {
-                Rooms leave = (Rooms) message.data();
-                super.delSockets(leave.opts(), leave.rooms());
-            }
-            case DISCONNECT_SOCKETS -> {
-                DisconnectSockets disconnect = (DisconnectSockets) message.data();
-                super.disconnectSockets(disconnect.opts(), disconnect.close());
-            }
-            case FETCH_SOCKETS -> {
-                FetchSockets fetch = (FetchSockets) message.data();
-                List<SocketDetails> sockets = new ArrayList<>();
-                for (LocalSocket socket : localTargets(fetch.opts())) {
-                    sockets.add(SocketDetails.of(socket, namespace));
-                }
-                respond(from, new FetchSocketsResponse(fetch.requestId(), sockets));
-            }
-            case SERVER_SIDE_EMIT -> onServerSideEmit(from, (ServerSideEmit) message.data());
-            case ADAPTER_CLOSE -> left(from);
-            default -> {
-                // answers: Node hands those that reach it here to its response handling too; HEARTBEAT: heard above
-                if (message.type().isResponse()) {
-                    onResponse(message);
-                }
-            }
-        }
+    // ------------------------------------------------------------------ how messages travel
+
+    @Override
+    void publish(ClusterMessage message) {
+        publish(namespaceChannel, message);
     }
 
-    private void onBroadcast(String from, Broadcast broadcast) {
-        String requestId = broadcast.requestId();
-        if (requestId == null) {
-            super.broadcast(broadcast.packet(), broadcast.opts());
-            return;
-        }
-        onBroadcastWithAck(broadcast.packet(), broadcast.opts(),
-                count -> respond(from, new BroadcastClientCount(requestId, count)),
-                arg -> respond(from, new BroadcastAck(requestId, arg)));
-    }
-
-    private void onServerSideEmit(String from, ServerSideEmit emit) {
-        String requestId = emit.requestId();
-        if (requestId == null) {
-            namespace.onServerSideEmit(emit.packet(), null);
-            return;
-        }
-        boolean handled = namespace.onServerSideEmit(emit.packet(), new FirstAnswer(args -> respond(from,
-                new ServerSideEmitResponse(requestId, args == null || args.isEmpty() ? null : args.get(0)))));
-        if (!handled && isJavaPeer(from)) {
-            sendUnanswered(from, requestId);
-        }
-    }
-
-    /** An answer to a request of this server: Node's {@code ClusterAdapter.onResponse}. */
-    private void onResponse(ClusterMessage response) {
-        String requestId = response.requestId();
-        if (requestId == null || !isOwnRequest(requestId)) {
-            return;
-        }
-        String from = response.uid();
-        heard(from, false);
-        switch (response.type()) {
-            case BROADCAST_CLIENT_COUNT -> answer(requestId, from,
-                    List.of(((BroadcastClientCount) response.data()).clientCount()));
-            case BROADCAST_ACK -> broadcastAck(requestId, ((BroadcastAck) response.data()).packet());
-            case SERVER_SIDE_EMIT_RESPONSE -> {
-                JsonNode packet = ((ServerSideEmitResponse) response.data()).packet();
-                answer(requestId, from, List.of(packet == null ? NullNode.getInstance() : packet));
-            }
-            case FETCH_SOCKETS_RESPONSE -> {
-                List<SocketDetails> sockets = ((FetchSocketsResponse) response.data()).sockets();
-                List<RemoteSocket> found = new ArrayList<>(sockets.size());
-                for (SocketDetails socket : sockets) {
-                    found.add(socket.toRemoteSocket(namespace));
-                }
-                answer(requestId, from, found);
-            }
-            case UNANSWERED -> unanswered(requestId, from);
-            default -> {
-                // a request on this server's own channel: Node ignores it too
-            }
-        }
-    }
-
-    /**
-     * A message this server cannot read: when it is a request of a Java server (a type of a newer version), that
-     * server is told at once not to wait for this one.
-     */
-    private void unknownRequest(JsonNode tree) {
-        JsonNode requestId = tree.path("data").path("requestId");
-        String from = tree.path("uid").asText("");
-        if (requestId.isTextual() && tree.path("type").isIntegralNumber()
-                && Type.of(tree.path("type").longValue()) == null && nsp.equals(tree.path("nsp").asText())
-                && !from.equals(uid) && isJavaPeer(from)) {
-            sendUnanswered(from, requestId.textValue());
-        }
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    private void respond(String requester, ClusterMessage.Payload data) {
-        publish(namespaceChannel + requester + "#", ClusterMessage.of(uid, nsp, data));
+    @Override
+    void respond(String requester, ClusterMessage.Payload answer) {
+        publish(namespaceChannel + requester + "#", ClusterMessage.of(uid, nsp, answer));
     }
 
     /** SPUBLISHes a message: JSON, or MessagePack when it holds binary, as Node's sharded adapter encodes. */
@@ -404,11 +240,5 @@ final class ShardedRedisAdapter extends RedisAdapter {
                 : factory.codec().encodeJson(message);
         factory.connector().publish(Request.cmd(Command.SPUBLISH).arg(to).arg(payload))
                 .onFailure(failure -> LOG.debugf("Not published to %s: %s", to, failure.getMessage()));
-    }
-
-    /** Node sends no packet id: each receiving server gives a broadcast with acknowledgements one of its own. */
-    private SocketIOPacket withoutAckId(SocketIOPacket packet) {
-        return packet.hasAckId() ? new SocketIOPacket(packet.type(), nsp, SocketIOPacket.NO_ACK, packet.data())
-                : packet;
     }
 }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 
 import org.jboss.logging.Logger;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
@@ -22,26 +21,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.quarkiverse.socketio.RemoteSocket;
 import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalSocket;
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage;
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.Broadcast;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.BroadcastAck;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.BroadcastClientCount;
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.DisconnectSockets;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.FetchSockets;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.FetchSocketsResponse;
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.Rooms;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.ServerSideEmit;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.ServerSideEmitResponse;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.SocketDetails;
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.Type;
-import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessage.Unanswered;
 import io.quarkiverse.socketio.runtime.adapter.wire.ClusterMessageCodec;
 import io.quarkiverse.socketio.runtime.adapter.wire.WireModule;
 import io.quarkiverse.socketio.runtime.cluster.wire.ClusterProtocolException;
@@ -49,7 +38,6 @@ import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.recovery.RestoredSession;
 import io.quarkiverse.socketio.runtime.recovery.SessionState;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -132,7 +120,7 @@ import io.vertx.redis.client.Response;
  * Threading: messages, entries, replies and timers run on the factory's context; the local operations may be called
  * from any thread.
  */
-final class StreamsRedisAdapter extends RedisAdapter {
+final class StreamsRedisAdapter extends ClusterMessageAdapter {
 
     private static final Logger LOG = Logger.getLogger(StreamsRedisAdapter.class);
     private static final ObjectMapper MSGPACK = WireModule.mapper(new MessagePackFactory(), false);
@@ -346,41 +334,22 @@ final class StreamsRedisAdapter extends RedisAdapter {
         return codec.fromParts(type, from, namespace, tree);
     }
 
-    // ------------------------------------------------------------------ local operations: pub/sub requests
+    // ------------------------------------------------------------------ requests and answers: pub/sub
 
     @Override
-    public Uni<List<RemoteSocket>> fetchSockets(BroadcastOptions options) {
-        return fetchSockets(options, requestId -> publish(publicChannel,
-                ClusterMessage.of(uid, nsp, new FetchSockets(options, requestId))));
+    void publish(ClusterMessage message) {
+        publish(publicChannel, message);
     }
 
     @Override
-    public void serverSideEmit(ArrayNode eventAndArgs) {
-        publish(publicChannel, ClusterMessage.of(uid, nsp, new ServerSideEmit(eventAndArgs, null)));
+    void respond(String requester, ClusterMessage.Payload answer) {
+        publish(channelPrefix + requester + "#", ClusterMessage.of(uid, nsp, answer));
     }
 
+    /** A broadcast over pub/sub (Node writes its broadcasts to the stream): delivered, without an offset. */
     @Override
-    public Uni<List<JsonNode>> serverSideEmitWithAck(ArrayNode eventAndArgs) {
-        String event = eventAndArgs.isEmpty() ? "?" : eventAndArgs.get(0).asText();
-        return serverSideEmitWithAck(event, requestId -> publish(publicChannel,
-                ClusterMessage.of(uid, nsp, new ServerSideEmit(eventAndArgs, requestId))));
-    }
-
-    @Override
-    public void broadcastWithAck(SocketIOPacket packet, BroadcastOptions options, IntConsumer clientCount,
-            Consumer<JsonNode> ack) {
-        broadcastWithAck(packet, options, clientCount, ack, requestId -> publish(publicChannel,
-                ClusterMessage.of(uid, nsp, new Broadcast(options, withoutAckId(packet), requestId))));
-    }
-
-    @Override
-    void sendHeartbeat(boolean closing) {
-        publish(publicChannel, ClusterMessage.signal(closing ? Type.ADAPTER_CLOSE : Type.HEARTBEAT, uid, nsp));
-    }
-
-    @Override
-    void sendUnanswered(String requester, String requestId) {
-        publish(channelPrefix + requester + "#", ClusterMessage.of(uid, nsp, new Unanswered(requestId)));
+    void onRemoteBroadcast(SocketIOPacket packet, BroadcastOptions options) {
+        deliver(packet, options);
     }
 
     // ------------------------------------------------------------------ from Redis
@@ -409,7 +378,7 @@ final class StreamsRedisAdapter extends RedisAdapter {
             case BROADCAST -> {
                 Broadcast broadcast = (Broadcast) message.data();
                 if (broadcast.requestId() != null) {
-                    onRequest(message); // not written to the stream by Node; answered as over pub/sub
+                    onClusterMessage(message); // not written to the stream by Node; answered as over pub/sub
                     return;
                 }
                 SocketIOPacket packet = broadcast.packet();
@@ -418,23 +387,8 @@ final class StreamsRedisAdapter extends RedisAdapter {
                 }
                 deliver(packet, broadcast.opts());
             }
-            case SOCKETS_JOIN -> {
-                Rooms rooms = (Rooms) message.data();
-                super.addSockets(rooms.opts(), rooms.rooms());
-            }
-            case SOCKETS_LEAVE -> {
-                Rooms rooms = (Rooms) message.data();
-                super.delSockets(rooms.opts(), rooms.rooms());
-            }
-            case DISCONNECT_SOCKETS -> {
-                DisconnectSockets disconnect = (DisconnectSockets) message.data();
-                super.disconnectSockets(disconnect.opts(), disconnect.close());
-            }
-            default -> {
-                if (!message.uid().equals(uid)) {
-                    onRequest(message);
-                }
-            }
+            case SOCKETS_JOIN, SOCKETS_LEAVE, DISCONNECT_SOCKETS -> applyRoomOperation(message);
+            default -> onClusterMessage(message);
         }
     }
 
@@ -443,100 +397,15 @@ final class StreamsRedisAdapter extends RedisAdapter {
         if (closed) {
             return;
         }
-        ClusterMessage message;
+        JsonNode tree = null;
         try {
-            message = factory.codec().decode(payload);
+            tree = factory.codec().readTree(payload, 0, payload.length);
+            onClusterMessage(factory.codec().fromTree(tree));
         } catch (ClusterProtocolException e) {
             LOG.debugf("Dropped a malformed message of channel %s: %s", channel, e.getMessage());
-            return;
-        }
-        if (message.uid().equals(uid) || !message.nsp().equals(nsp)) {
-            return;
-        }
-        heard(message.uid(), message.type() == Type.HEARTBEAT);
-        if (message.type() != Type.HEARTBEAT) {
-            factory.observer().remoteMessage("Redis server " + message.uid(), message.type().name(), nsp);
-        }
-        onRequest(message);
-    }
-
-    /** A message of another server, from pub/sub (or, for the types Node never writes there, from the stream). */
-    @SuppressWarnings("unchecked")
-    private void onRequest(ClusterMessage message) {
-        String from = message.uid();
-        switch (message.type()) {
-            case INITIAL_HEARTBEAT, HEARTBEAT -> {
-                // heard
+            if (tree != null) {
+                onUnreadable(tree);
             }
-            case ADAPTER_CLOSE -> left(from);
-            case BROADCAST -> {
-                Broadcast broadcast = (Broadcast) message.data();
-                String requestId = broadcast.requestId();
-                if (requestId == null) {
-                    deliver(broadcast.packet(), broadcast.opts());
-                    return;
-                }
-                onBroadcastWithAck(broadcast.packet(), broadcast.opts(),
-                        count -> respond(from, new BroadcastClientCount(requestId, count)),
-                        arg -> respond(from, new BroadcastAck(requestId, arg)));
-            }
-            case SOCKETS_JOIN -> {
-                Rooms rooms = (Rooms) message.data();
-                super.addSockets(rooms.opts(), rooms.rooms());
-            }
-            case SOCKETS_LEAVE -> {
-                Rooms rooms = (Rooms) message.data();
-                super.delSockets(rooms.opts(), rooms.rooms());
-            }
-            case DISCONNECT_SOCKETS -> {
-                DisconnectSockets disconnect = (DisconnectSockets) message.data();
-                super.disconnectSockets(disconnect.opts(), disconnect.close());
-            }
-            case FETCH_SOCKETS -> {
-                FetchSockets fetch = (FetchSockets) message.data();
-                List<SocketDetails> sockets = new ArrayList<>();
-                for (LocalSocket socket : localTargets(fetch.opts())) {
-                    sockets.add(SocketDetails.of(socket, namespace));
-                }
-                respond(from, new FetchSocketsResponse(fetch.requestId(), sockets));
-            }
-            case SERVER_SIDE_EMIT -> {
-                ServerSideEmit emit = (ServerSideEmit) message.data();
-                String requestId = emit.requestId();
-                if (requestId == null) {
-                    namespace.onServerSideEmit(emit.packet(), null);
-                    return;
-                }
-                boolean handled = namespace.onServerSideEmit(emit.packet(), new FirstAnswer(args -> respond(from,
-                        new ServerSideEmitResponse(requestId, args == null || args.isEmpty() ? null : args.get(0)))));
-                if (!handled && isJavaPeer(from)) {
-                    sendUnanswered(from, requestId);
-                }
-            }
-            case FETCH_SOCKETS_RESPONSE -> {
-                FetchSocketsResponse response = (FetchSocketsResponse) message.data();
-                List<RemoteSocket> sockets = new ArrayList<>(response.sockets().size());
-                for (SocketDetails socket : response.sockets()) {
-                    sockets.add(socket.toRemoteSocket(namespace));
-                }
-                answer(response.requestId(), from, sockets);
-            }
-            case SERVER_SIDE_EMIT_RESPONSE -> {
-                ServerSideEmitResponse response = (ServerSideEmitResponse) message.data();
-                answer(response.requestId(), from,
-                        List.of(response.packet() == null ? NullNode.getInstance() : response.packet()));
-            }
-            case BROADCAST_CLIENT_COUNT -> {
-                BroadcastClientCount count = (BroadcastClientCount) message.data();
-                answer(count.requestId(), from, List.of(count.clientCount()));
-            }
-            case BROADCAST_ACK -> {
-                BroadcastAck ack = (BroadcastAck) message.data();
-                JsonNode argument = ack.packet() == null || ack.packet().isNull() ? null : ack.packet();
-                broadcastAck(ack.requestId(), argument);
-            }
-            case UNANSWERED -> unanswered(((Unanswered) message.data()).requestId(), from);
-            default -> LOG.debugf("Ignored a %s message of namespace %s", message.type(), nsp);
         }
     }
 
@@ -904,19 +773,11 @@ final class StreamsRedisAdapter extends RedisAdapter {
 
     // ------------------------------------------------------------------ helpers
 
+    /** PUBLISHes a message, always MessagePack, as Node's streams adapter does. */
     private void publish(String channel, ClusterMessage message) {
         byte[] payload = factory.codec().encode(message);
         factory.connector().publish(Request.cmd(Command.PUBLISH).arg(channel).arg(payload))
                 .onFailure(failure -> LOG.debugf("Not published to %s: %s", channel, failure.getMessage()));
     }
 
-    private void respond(String requester, ClusterMessage.Payload payload) {
-        publish(channelPrefix + requester + "#", ClusterMessage.of(uid, nsp, payload));
-    }
-
-    /** The packet as it travels: no ack id (each server gives its own to a broadcast with acknowledgements). */
-    private SocketIOPacket withoutAckId(SocketIOPacket packet) {
-        return packet.hasAckId() ? new SocketIOPacket(packet.type(), nsp, SocketIOPacket.NO_ACK, packet.data())
-                : packet;
-    }
 }
