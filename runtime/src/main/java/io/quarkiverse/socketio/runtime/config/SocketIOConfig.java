@@ -301,7 +301,7 @@ public interface SocketIOConfig {
          * Whether the answer that opens a session (the first long-polling GET, or the WebSocket upgrade of a session
          * opened over WebSocket) sets the cookie. Off by default, as Node's {@code cookie} option; on, the other
          * properties default to Node's {@code {name: "io", path: "/", httpOnly: true, sameSite: "lax"}}. Turn it on
-         * behind a load balancer that routes on it, as in the multi-host recipe (docs/multi-host.md).
+         * behind a load balancer that routes on it, as in the multi-host recipe (the guide's page "Several hosts").
          */
         @WithDefault("false")
         boolean enabled();
