@@ -25,9 +25,9 @@ import java.util.regex.Pattern;
  * HAProxy from Debian's package ({@code /usr/sbin/haproxy}, or {@code -Dhaproxy.executable}) in front of packaged
  * clusters, run in the foreground ({@code -db}) on a free port of 127.0.0.1, with its configuration and output in
  * {@code target/cluster-it/} (its log has one line per request, with the {@code io} cookie the client sent) and its
- * admin socket in a private temporary directory. The stickiness part of the
- * configuration is not written here: it is read from the recipe in {@code docs/modules/ROOT/pages/multi-host.adoc} (its {@code defaults}
- * and {@code backend socketio_hosts} sections, servers pointed at the clusters), so the test runs what the docs say.
+ * admin socket in a private temporary directory. The stickiness part of the configuration is not written here: it is
+ * read from the recipe in {@code docs/modules/ROOT/pages/multi-host.adoc} (its {@code defaults} and
+ * {@code backend socketio_hosts} sections, servers pointed at the clusters), so the test runs what the docs say.
  * {@link #close()} kills it.
  */
 final class HAProxy implements AutoCloseable {
@@ -70,8 +70,9 @@ final class HAProxy implements AutoCloseable {
     }
 
     /**
-     * The recipe's {@code defaults} and {@code backend socketio_hosts} sections, from the {@code haproxy} block of
-     * {@code docs/modules/ROOT/pages/multi-host.adoc} that holds the backend, with the servers, in order, at 127.0.0.1 and these ports.
+     * The recipe's {@code defaults} and {@code backend socketio_hosts} sections, from the {@code haproxy} listing of
+     * {@code docs/modules/ROOT/pages/multi-host.adoc} that holds the backend, with the servers, in order, at 127.0.0.1
+     * and these ports.
      */
     static String recipe(List<Integer> serverPorts) throws IOException {
         List<String> block = null;

@@ -76,10 +76,12 @@ class LayersTest {
         int fromLayer = layer(from);
         int toLayer = layer(to);
         if (fromLayer < 0) {
-            return "package " + from + " is on no layer: add it to LayersTest.LAYERS and docs/modules/ROOT/pages/architecture.adoc";
+            return "package " + from
+                    + " is on no layer: add it to LayersTest.LAYERS and docs/modules/ROOT/pages/architecture.adoc";
         }
         if (toLayer < 0) {
-            return "package " + to + " is on no layer: add it to LayersTest.LAYERS and docs/modules/ROOT/pages/architecture.adoc";
+            return "package " + to
+                    + " is on no layer: add it to LayersTest.LAYERS and docs/modules/ROOT/pages/architecture.adoc";
         }
         if (toLayer == fromLayer) {
             return "peers on one layer do not know each other";
