@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -36,6 +37,7 @@ import io.quarkus.bootstrap.resolver.maven.MavenArtifactResolver;
  * comes from the Maven registry, as for any user; a request to the registry's own URL would show in the output, and
  * fails the test.
  */
+@Tag("quarkus-tools")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QuarkusToolsIT {
 
