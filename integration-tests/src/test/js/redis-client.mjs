@@ -3,7 +3,9 @@
 //   node redis-client.mjs <server url> <count> [options json]
 //
 // Options (all optional): nsp (default "/"); auth: one object for every client, or an array with one per client;
-// transports (default ["websocket"]); reconnection (default true).
+// transports (default ["websocket"]); reconnection (default true); withCredentials (default false: with true,
+// socket.io-client 4.7+ keeps a cookie jar per Engine.IO connection and sends its cookies back; a reconnection is a
+// new Engine.IO connection and starts with an empty jar).
 // Prints JSON lines: {"client":i,"connected":true,"id":..,"recovered":..} on every (re)connection,
 // {"ready":true,"clients":N} once all are connected, {"client":i,"event":..,"args":[..]} per received event (the
 // arguments as received, so a recovery offset shows as a last string argument), {"client":i,"disconnect":reason},
@@ -48,6 +50,7 @@ for (let i = 0; i < count; i++) {
         forceNew: true,
         transports: options.transports || ["websocket"],
         reconnection: options.reconnection !== false,
+        withCredentials: options.withCredentials === true,
         auth,
     });
     sockets.push(socket);

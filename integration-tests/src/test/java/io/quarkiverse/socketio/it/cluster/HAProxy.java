@@ -245,6 +245,25 @@ final class HAProxy implements AutoCloseable {
     }
 
     /**
+     * The status HAProxy gives a server of the backend now ({@code UP}, {@code DOWN}, {@code UP 1/3} while checks
+     * fail, {@code DOWN 1/2} while they pass again...), from {@code show stat}.
+     */
+    String serverStatus(String server) throws IOException {
+        String[] lines = command("show stat").split("\n");
+        List<String> header = List.of(lines[0].replaceFirst("^# ", "").split(","));
+        int status = header.indexOf("status");
+        assertTrue(status > 1, "show stat has a status column: " + lines[0]);
+        for (String line : lines) {
+            String[] fields = line.split(",", -1);
+            if (fields.length > status && fields[0].equals(BACKEND) && fields[1].equals(server)) {
+                return fields[status];
+            }
+        }
+        throw new AssertionError("show stat has no server " + server + " in " + BACKEND + ":\n" + String.join("\n",
+                lines));
+    }
+
+    /**
      * How many requests one of the hosts answered with {@code status}, in HAProxy's log of its current process (one
      * {@code option httplog} line per request, written when the request ends).
      */

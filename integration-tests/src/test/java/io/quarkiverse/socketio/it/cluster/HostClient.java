@@ -80,6 +80,27 @@ abstract class HostClient implements AutoCloseable {
         }
     }
 
+    /** Each {@code event} received so far, in order. */
+    List<Event> events(String event) {
+        synchronized (events) {
+            return events.stream().filter(e -> e.name().equals(event)).toList();
+        }
+    }
+
+    /** The events of any name it received from the {@code index}-th on (0 for all). */
+    List<Event> eventsFrom(int index) {
+        synchronized (events) {
+            return List.copyOf(events.subList(Math.min(index, events.size()), events.size()));
+        }
+    }
+
+    /** How many events of any name it received so far. */
+    int eventCount() {
+        synchronized (events) {
+            return events.size();
+        }
+    }
+
     /** The first argument, as text, of each {@code event} received so far, in order. */
     List<String> got(String event) {
         List<String> texts = new ArrayList<>();
@@ -207,8 +228,22 @@ abstract class HostClient implements AutoCloseable {
     /** One official JavaScript client of a {@code redis-client.mjs} process. */
     static final class Js extends HostClient {
 
+        /**
+         * One {@code connect} of the client: the socket id it got, whether the server recovered its session, when
+         * ({@link System#nanoTime()} as the line was read) and how many events it had received before.
+         */
+        record Connection(String id, boolean recovered, long at, int eventsBefore) {
+        }
+
+        /** One {@code disconnect} of the client: its reason, when, and how many events it had received before. */
+        record Disconnection(String reason, long at, int eventsBefore) {
+        }
+
         private final NodeClients process;
         private final int index;
+        private final List<Connection> connections = new ArrayList<>();
+        private final List<Disconnection> disconnections = new ArrayList<>();
+        private final List<String> connectErrors = new ArrayList<>();
         volatile String id;
         volatile JsonNode welcome;
 
@@ -216,6 +251,48 @@ abstract class HostClient implements AutoCloseable {
             super(name, server, room);
             this.process = process;
             this.index = index;
+        }
+
+        void connected(String id, boolean recovered) {
+            Connection connection = new Connection(id, recovered, System.nanoTime(), eventCount());
+            synchronized (connections) {
+                connections.add(connection);
+            }
+        }
+
+        void lostConnection(String reason) {
+            Disconnection disconnection = new Disconnection(reason, System.nanoTime(), eventCount());
+            synchronized (disconnections) {
+                disconnections.add(disconnection);
+            }
+            disconnected(reason);
+        }
+
+        /** Every disconnection so far, in order. */
+        List<Disconnection> disconnections() {
+            synchronized (disconnections) {
+                return List.copyOf(disconnections);
+            }
+        }
+
+        void connectError(String message) {
+            synchronized (connectErrors) {
+                connectErrors.add(message);
+            }
+        }
+
+        /** Every connection so far, the first one included, in order. */
+        List<Connection> connections() {
+            synchronized (connections) {
+                return List.copyOf(connections);
+            }
+        }
+
+        /** The messages of the failed connection attempts so far. */
+        List<String> connectErrors() {
+            synchronized (connectErrors) {
+                return List.copyOf(connectErrors);
+            }
         }
 
         @Override

@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Official JavaScript clients ({@code src/test/js/redis-client.mjs}) of one server's namespace {@code /cluster}, one
- * Node process for all of them: over WebSocket, without reconnection, each with {@code auth = {name, rooms: room,
- * room}}. Each is a {@link HostClient.Js}, fed with what the process prints about it.
+ * Node process for all of them: over WebSocket, without reconnection unless asked, each with {@code auth = {name,
+ * rooms: room, room}}. Each is a {@link HostClient.Js}, fed with what the process prints about it.
  */
 final class NodeClients implements AutoCloseable {
 
@@ -30,10 +30,22 @@ final class NodeClients implements AutoCloseable {
      */
     static NodeClients connect(String logName, String server, URI base, String prefix, List<String> rooms)
             throws Exception {
+        return connect(logName, server, base, prefix, rooms, NodeProcess.MAPPER.createObjectNode());
+    }
+
+    /**
+     * As {@link #connect(String, String, URI, String, List)}, with options of {@code redis-client.mjs} that replace
+     * the defaults ({@code reconnection: false}, {@code transports: ["websocket"]}): {@code reconnection},
+     * {@code transports}, {@code withCredentials}. A client that reconnects by itself is followed across its
+     * connections ({@link HostClient.Js#connections()}).
+     */
+    static NodeClients connect(String logName, String server, URI base, String prefix, List<String> rooms,
+            ObjectNode clientOptions) throws Exception {
         NodeClients js = new NodeClients();
         ObjectNode options = NodeProcess.MAPPER.createObjectNode().put("nsp", ClusterFixture.NAMESPACE)
                 .put("reconnection", false);
         options.putArray("transports").add("websocket");
+        options.setAll(clientOptions);
         ArrayNode auth = options.putArray("auth");
         for (int i = 0; i < rooms.size(); i++) {
             String name = prefix + i;
@@ -72,6 +84,9 @@ final class NodeClients implements AutoCloseable {
         HostClient.Js client = clients.get(line.get("client").asInt());
         if (line.path("connected").asBoolean()) {
             client.id = line.path("id").asText();
+            client.connected(line.path("id").asText(), line.path("recovered").asBoolean());
+        } else if (line.has("connect_error")) {
+            client.connectError(line.get("connect_error").asText());
         } else if (line.has("event")) {
             ArrayNode args = line.path("args") instanceof ArrayNode a ? a : NodeProcess.MAPPER.createArrayNode();
             if (line.get("event").asText().equals("welcome")) {
@@ -79,7 +94,7 @@ final class NodeClients implements AutoCloseable {
             }
             client.received(line.get("event").asText(), args);
         } else if (line.has("disconnect")) {
-            client.disconnected(line.get("disconnect").asText());
+            client.lostConnection(line.get("disconnect").asText());
         }
     }
 

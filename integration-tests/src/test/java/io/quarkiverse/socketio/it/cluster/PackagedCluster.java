@@ -362,6 +362,29 @@ final class PackagedCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * The whole host dies: SIGKILL to the primary and every worker, in one loop once all are known (so none of them
+     * sees another go first and acts on it: the primary restarting a worker, a worker leaving by itself), then waits
+     * (at most 10 s) until every one is gone.
+     *
+     * @return the pids killed, the primary's first
+     */
+    List<Long> kill9Host() throws Exception {
+        List<ProcessHandle> all = new ArrayList<>();
+        all.add(process.toHandle());
+        process.descendants().forEach(all::add);
+        for (long pid : allWorkerPids()) {
+            ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> !all.contains(h)).ifPresent(all::add);
+        }
+        for (ProcessHandle handle : all) {
+            handle.destroyForcibly();
+        }
+        for (ProcessHandle handle : all) {
+            handle.onExit().get(10, TimeUnit.SECONDS);
+        }
+        return all.stream().map(ProcessHandle::pid).toList();
+    }
+
     /** Waits until workers 1 to {@code count} each have a ready line whose process is alive. */
     Map<Integer, Long> awaitWorkersReady(int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
