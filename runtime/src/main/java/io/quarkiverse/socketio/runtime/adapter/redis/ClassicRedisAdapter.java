@@ -52,6 +52,14 @@ import io.vertx.redis.client.Request;
  * servers' extras, which Node ignores (types it does not know): a heartbeat (1001) and a farewell (1002) on the request
  * channel, an "I will not answer" (1003) on a Java requester's own response channel, and the responder's {@code uid} in
  * every answer.
+ * <p>
+ * What else a Redis MONITOR shows differently from Node's (checked against Node's recordings by
+ * {@code ClassicRedisAdapterWireTest}): the subscriptions are Node's command for command (PSUBSCRIBE then one SUBSCRIBE
+ * of the three channels per namespace; at close PUNSUBSCRIBE then one UNSUBSCRIBE per channel), but the farewell is
+ * published first; uids and request ids are 16 hexadecimal digits where Node's are 6 characters (Node only needs them
+ * unique); a broadcast with acknowledgements counts the servers ({@code PUBSUB NUMSUB}) before it is published, where
+ * Node counts after, and every request counts them again while it waits ({@link RedisAdapter}). Requests and broadcasts
+ * are otherwise Node's very bytes.
  */
 final class ClassicRedisAdapter extends RedisAdapter {
 
@@ -89,16 +97,20 @@ final class ClassicRedisAdapter extends RedisAdapter {
         this.specificResponses = factory.settings().publishOnSpecificResponseChannel();
     }
 
+    /** As Node's adapter subscribes: the pattern, then its three channels in one command. */
     @Override
     void subscribe() {
         factory.connector().psubscribe(broadcastPrefix + "*");
         factory.connector().subscribe(requestChannel, responseChannel, ownResponseChannel);
     }
 
+    /** As Node's adapter closes: the pattern, then each channel with a command of its own. */
     @Override
     void unsubscribe() {
         factory.connector().punsubscribe(broadcastPrefix + "*");
-        factory.connector().unsubscribe(requestChannel, responseChannel, ownResponseChannel);
+        factory.connector().unsubscribe(requestChannel);
+        factory.connector().unsubscribe(responseChannel);
+        factory.connector().unsubscribe(ownResponseChannel);
     }
 
     @Override

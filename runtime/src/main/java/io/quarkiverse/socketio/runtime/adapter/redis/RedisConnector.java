@@ -1,6 +1,7 @@
 package io.quarkiverse.socketio.runtime.adapter.redis;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +18,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 /**
  * One process's connections to Redis for its Redis adapters, through the Quarkus Redis client ({@link Redis}, the
@@ -32,7 +34,8 @@ import io.vertx.redis.client.Response;
  * <li>everything else (PUBSUB NUMSUB, XRANGE, SET, GET) goes through the client's pool.</li>
  * </ul>
  * Both connections are opened again when they are lost, with a delay that doubles from 100 ms to 5 s, and the
- * subscriptions are made again. Messages published while Redis is away are lost (pub/sub keeps nothing); the
+ * subscriptions are made again, with the commands that made them, in their order (a new connection's subscriptions
+ * look on the wire as those of Node's adapters). Messages published while Redis is away are lost (pub/sub keeps nothing); the
  * {@link Listener} is told when the connector goes down and up, for the readiness check and for what an adapter keeps
  * meanwhile.
  * <p>
@@ -72,6 +75,12 @@ final class RedisConnector {
     private final Set<String> channels = new LinkedHashSet<>();
     private final Set<String> patterns = new LinkedHashSet<>();
     private final Set<String> shardChannels = new LinkedHashSet<>();
+    /**
+     * The same subscriptions as the commands that made them, in the order they were made: a new subscriber connection
+     * sends these commands again, so that Redis sees what Node's adapters send (one PSUBSCRIBE then one SUBSCRIBE of
+     * three channels per namespace, for the classic adapter), whenever the connection opens.
+     */
+    private final List<Subscription> subscriptions = new ArrayList<>();
     private RedisConnection subscriber;
     private RedisConnection publisher;
     /** subscription confirmations still expected on the current subscriber connection */
@@ -84,10 +93,16 @@ final class RedisConnector {
     /** the last command written to the subscriber / publisher connection: {@link #close()} waits for it */
     private Future<?> lastSubscription = Future.succeededFuture();
     private Future<?> lastPublication = Future.succeededFuture();
+    /** completed once {@link #close()} closed both connections */
+    private final Promise<Void> closedPromise = Promise.promise();
     /** publications made while the publisher connection was being opened, sent once it is */
     private final Deque<Pending> waiting = new ArrayDeque<>();
 
     private record Pending(Request request, Promise<Response> promise) {
+    }
+
+    /** A subscribing command and the names of it still subscribed. */
+    private record Subscription(Command command, Set<String> names) {
     }
 
     /**
@@ -121,27 +136,28 @@ final class RedisConnector {
 
     /** Subscribes to channels (SUBSCRIBE), now and after every reconnection. */
     void subscribe(String... names) {
-        onContext(() -> change(channels, names, true, Command.SUBSCRIBE));
+        onContext(() -> change(channels, names, true, Command.SUBSCRIBE, Command.UNSUBSCRIBE));
     }
 
+    /** Ends subscriptions to channels, with one UNSUBSCRIBE of those of these names that were subscribed. */
     void unsubscribe(String... names) {
-        onContext(() -> change(channels, names, false, Command.UNSUBSCRIBE));
+        onContext(() -> change(channels, names, false, Command.SUBSCRIBE, Command.UNSUBSCRIBE));
     }
 
     /** Subscribes to patterns (PSUBSCRIBE). */
     void psubscribe(String... names) {
-        onContext(() -> change(patterns, names, true, Command.PSUBSCRIBE));
+        onContext(() -> change(patterns, names, true, Command.PSUBSCRIBE, Command.PUNSUBSCRIBE));
     }
 
     void punsubscribe(String... names) {
-        onContext(() -> change(patterns, names, false, Command.PUNSUBSCRIBE));
+        onContext(() -> change(patterns, names, false, Command.PSUBSCRIBE, Command.PUNSUBSCRIBE));
     }
 
     /** Subscribes to shard channels (SSUBSCRIBE, Redis 7), one command per channel as Node does. */
     void ssubscribe(String... names) {
         onContext(() -> {
             for (String name : names) {
-                change(shardChannels, new String[] { name }, true, Command.SSUBSCRIBE);
+                change(shardChannels, new String[] { name }, true, Command.SSUBSCRIBE, Command.SUNSUBSCRIBE);
             }
         });
     }
@@ -149,28 +165,39 @@ final class RedisConnector {
     void sunsubscribe(String... names) {
         onContext(() -> {
             for (String name : names) {
-                change(shardChannels, new String[] { name }, false, Command.SUNSUBSCRIBE);
+                change(shardChannels, new String[] { name }, false, Command.SSUBSCRIBE, Command.SUNSUBSCRIBE);
             }
         });
     }
 
-    private void change(Set<String> set, String[] names, boolean add, Command command) {
-        Request request = Request.cmd(command);
-        int changed = 0;
+    /**
+     * Subscribes ({@code add}) or unsubscribes the names not in that state yet, with one command.
+     *
+     * @param set the names subscribed with {@code subscribe}, ended with {@code unsubscribe}
+     */
+    private void change(Set<String> set, String[] names, boolean add, Command subscribe, Command unsubscribe) {
+        Set<String> changed = new LinkedHashSet<>();
         for (String name : names) {
             if (add ? set.add(name) : set.remove(name)) {
-                request.arg(name);
-                changed++;
+                changed.add(name);
             }
         }
-        if (changed == 0 || subscriber == null) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        if (add) {
+            subscriptions.add(new Subscription(subscribe, changed));
+        } else {
+            subscriptions.removeIf(s -> s.command == subscribe && s.names.removeAll(changed) && s.names.isEmpty());
+        }
+        if (subscriber == null) {
             return; // sent with the others when the subscriber connects
         }
         if (add) {
-            pendingConfirmations += changed;
+            pendingConfirmations += changed.size();
             available(false);
         }
-        lastSubscription = subscriber.send(request).onFailure(this::lost);
+        lastSubscription = subscriber.send(withArgs(add ? subscribe : unsubscribe, changed)).onFailure(this::lost);
     }
 
     // ------------------------------------------------------------------ commands
@@ -248,14 +275,9 @@ final class RedisConnector {
         connection.endHandler(v -> lost(connection, "the subscriber connection closed"));
         connection.exceptionHandler(failure -> lost(connection, failure.toString()));
         pendingConfirmations = channels.size() + patterns.size() + shardChannels.size();
-        if (!channels.isEmpty()) {
-            lastSubscription = connection.send(withArgs(Command.SUBSCRIBE, channels)).onFailure(this::lost);
-        }
-        if (!patterns.isEmpty()) {
-            lastSubscription = connection.send(withArgs(Command.PSUBSCRIBE, patterns)).onFailure(this::lost);
-        }
-        for (String shardChannel : shardChannels) {
-            lastSubscription = connection.send(Request.cmd(Command.SSUBSCRIBE).arg(shardChannel)).onFailure(this::lost);
+        for (Subscription subscription : subscriptions) {
+            lastSubscription = connection.send(withArgs(subscription.command, subscription.names))
+                    .onFailure(this::lost);
         }
         checkUp();
     }
@@ -287,15 +309,16 @@ final class RedisConnector {
      * RESP3 gives them as PUSH, RESP2 as arrays: the first element tells.
      */
     private void onPush(Response push) {
-        if (push == null || push.size() < 3) {
+        if (push == null || (push.type() != ResponseType.PUSH && push.type() != ResponseType.MULTI)
+                || push.size() < 3) {
             return;
         }
         String kind = push.get(0).toString();
         switch (kind) {
-            case "message", "smessage" -> listener.onMessage(push.get(1).toString(), push.get(2).toBytes());
+            case "message", "smessage" -> deliver(push.get(1).toString(), push.get(2));
             case "pmessage" -> {
                 if (push.size() >= 4) {
-                    listener.onMessage(push.get(2).toString(), push.get(3).toBytes());
+                    deliver(push.get(2).toString(), push.get(3));
                 }
             }
             case "subscribe", "psubscribe", "ssubscribe" -> {
@@ -307,6 +330,19 @@ final class RedisConnector {
             default -> {
                 // unsubscribe confirmations
             }
+        }
+    }
+
+    /**
+     * Hands a message to the listener, and keeps what it throws: thrown back into the Vert.x client (it calls this
+     * handler from its reply parser), an exception leaves the parser in the middle of the message, and every later
+     * reply of the connection is read out of step (seen with a malformed message that a decoder did not expect).
+     */
+    private void deliver(String channel, Response payload) {
+        try {
+            listener.onMessage(channel, payload == null ? new byte[0] : payload.toBytes());
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Socket.IO Redis adapter: dropped a message of channel %s that could not be applied", channel);
         }
     }
 
@@ -369,31 +405,40 @@ final class RedisConnector {
      * publication: once Redis answered it), within {@link #CLOSE_GRACE_MS}: the Vert.x client writes a command on the
      * connection's own context, which may be another event loop, while closing is immediate, so an adapter's last
      * words (its farewell, its SUNSUBSCRIBEs) could otherwise be cut off.
+     *
+     * @return completed when both connections are closed
      */
-    void close() {
+    Future<Void> close() {
         onContext(() -> {
+            if (closed) {
+                return;
+            }
             closed = true;
             if (retryTimer != -1) {
                 vertx.cancelTimer(retryTimer);
             }
+            List<Future<Void>> closing = new ArrayList<>();
             if (subscriber != null) {
-                closeAfter(lastSubscription, subscriber);
+                closing.add(closeAfter(lastSubscription, subscriber));
             }
             if (publisher != null) {
-                closeAfter(lastPublication, publisher);
+                closing.add(closeAfter(lastPublication, publisher));
             }
+            Future.join(closing).onComplete(all -> closedPromise.tryComplete());
             subscriber = null;
             publisher = null;
             up = false;
         });
+        return closedPromise.future();
     }
 
-    private void closeAfter(Future<?> last, RedisConnection connection) {
+    private Future<Void> closeAfter(Future<?> last, RedisConnection connection) {
+        Promise<Void> connectionClosed = Promise.promise();
         boolean[] done = new boolean[1];
         Runnable close = () -> {
             if (!done[0]) {
                 done[0] = true;
-                connection.close();
+                connection.close().onComplete(result -> connectionClosed.tryComplete());
             }
         };
         long timer = vertx.setTimer(CLOSE_GRACE_MS, t -> context.runOnContext(v -> close.run()));
@@ -401,6 +446,7 @@ final class RedisConnector {
             vertx.cancelTimer(timer);
             close.run();
         }));
+        return connectionClosed.future();
     }
 
     private void onContext(Runnable action) {

@@ -14,12 +14,19 @@ import java.util.function.Consumer;
  * Unlike Node's, it does not wait for a server that cannot answer:
  * <ul>
  * <li>when Redis counts fewer subscribers while it waits ({@link #subscribers(int)}: a server that died, or left, has
- * lost its connection), fewer answers are expected;</li>
- * <li>a Java server that stopped telling it is alive ({@link #silent(String)}), or that answered it will not answer
- * ({@link #unanswered(String)}), is no longer waited for.</li>
+ * lost its connection), the servers gone are taken to be among those that have not answered, unless they are known to
+ * have answered (a Java server that answered and then said goodbye, or fell silent);</li>
+ * <li>a Java server that answered it will not answer ({@link #unanswered(String)}), that said goodbye or that stopped
+ * telling it is alive ({@link #silent(String)}) is no longer waited for.</li>
  * </ul>
- * Answers carry the responder's uid when it sends one (Java servers always do; Node's classic adapter does not for
- * fetchSockets), so a server that answered and then went silent is not counted twice.
+ * The two ways of learning that a server is gone are not added up: one server that closed its connection and then
+ * fell silent is one server less, and one that answered and then left takes nothing from the servers still to answer.
+ * What stays unknowable is which server left when Redis counts one less and none said so: an answered server whose
+ * process died without a word, and whose answer carried no uid (Node's classic adapter sends none), is taken for one
+ * that had not answered, and the request may end without the answer of a server still there.
+ * <p>
+ * Answers carry the responder's uid when it sends one (Java servers always do; Node's classic adapter does not), so a
+ * server is not counted twice.
  * <p>
  * Threading: confined to the adapter's context.
  *
@@ -30,11 +37,16 @@ final class RemoteRequest<T> {
     final String id;
     private final List<T> results;
     private final Consumer<List<T>> onComplete;
-    private final Set<String> answeredBy = new HashSet<>();
-    private final Set<String> givenUp = new HashSet<>();
-    /** answers expected: the other servers Redis counted */
-    private int expected;
+    /** the other servers Redis counted when the request started */
+    private final int asked;
+    /** the other servers Redis counts now */
+    private int others;
     private int answers;
+    private final Set<String> answeredBy = new HashSet<>();
+    /** Java servers that said they will not answer */
+    private final Set<String> declined = new HashSet<>();
+    /** Java servers that said goodbye or fell silent */
+    private final Set<String> gone = new HashSet<>();
     private boolean done;
     long timer = -1;
 
@@ -46,7 +58,8 @@ final class RemoteRequest<T> {
      */
     RemoteRequest(String id, int expected, List<T> initial, Consumer<List<T>> onComplete) {
         this.id = id;
-        this.expected = Math.max(0, expected);
+        this.asked = Math.max(0, expected);
+        this.others = asked;
         this.results = new ArrayList<>(initial);
         this.onComplete = onComplete;
         completeIfDone();
@@ -54,7 +67,7 @@ final class RemoteRequest<T> {
 
     /** One server's answer; {@code from} is its uid, or {@code null} when it did not say. */
     void answer(String from, List<T> items) {
-        if (done || (from != null && (!answeredBy.add(from) || givenUp.contains(from)))) {
+        if (done || (from != null && !answeredBy.add(from))) {
             return;
         }
         answers++;
@@ -64,21 +77,22 @@ final class RemoteRequest<T> {
 
     /** A Java server will not answer: it has nothing that can (no handler for the event), or does not know the type. */
     void unanswered(String from) {
-        if (!done && !answeredBy.contains(from) && givenUp.add(from)) {
-            expected--;
+        if (!done && declined.add(from)) {
             completeIfDone();
         }
     }
 
-    /** A Java server stopped telling it is alive: not waited for, unless it answered already. */
+    /** A Java server said goodbye, or stopped telling it is alive: not waited for, unless it answered already. */
     void silent(String from) {
-        unanswered(from);
+        if (!done && gone.add(from)) {
+            completeIfDone();
+        }
     }
 
-    /** Redis counts {@code count} subscribers now, this server included: a server gone is not waited for. */
+    /** Redis counts {@code count} subscribers now, this server included. */
     void subscribers(int count) {
-        if (!done && count - 1 < expected) {
-            expected = Math.max(0, count - 1);
+        if (!done) {
+            others = Math.max(0, count - 1);
             completeIfDone();
         }
     }
@@ -90,7 +104,23 @@ final class RemoteRequest<T> {
 
     /** How many answers are still missing. */
     int missing() {
-        return Math.max(0, expected - answers);
+        return Math.max(0, waitingFor());
+    }
+
+    /**
+     * The servers still to answer: of those asked, the ones that did not answer nor said they will not; and no more
+     * than Redis counts now, less those of them known to have answered (and not gone) or to decline.
+     */
+    private int waitingFor() {
+        Set<String> notAnswering = new HashSet<>(declined);
+        notAnswering.addAll(gone);
+        notAnswering.removeAll(answeredBy);
+        int byAnswers = asked - answers - notAnswering.size();
+        int answeredAndGone = (int) answeredBy.stream().filter(gone::contains).count();
+        int stillThereNotToWaitFor = answers - answeredAndGone
+                + (int) declined.stream().filter(uid -> !gone.contains(uid) && !answeredBy.contains(uid)).count();
+        int byRedis = others - stillThereNotToWaitFor;
+        return Math.min(byAnswers, byRedis);
     }
 
     /** What arrived so far. */
@@ -108,7 +138,7 @@ final class RemoteRequest<T> {
     }
 
     private void completeIfDone() {
-        if (!done && answers >= expected) {
+        if (!done && waitingFor() <= 0) {
             done = true;
             onComplete.accept(List.copyOf(results));
         }

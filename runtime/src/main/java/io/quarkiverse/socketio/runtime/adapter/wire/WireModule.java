@@ -215,7 +215,8 @@ public final class WireModule extends SimpleModule {
         JsonNode data = node.get("data");
         data = data == null || data.isNull() ? null : data;
         boolean event = packetType == PacketType.EVENT || packetType == PacketType.BINARY_EVENT;
-        if ((event || packetType == PacketType.ACK || packetType == PacketType.BINARY_ACK) && !data.isArray()) {
+        if ((event || packetType == PacketType.ACK || packetType == PacketType.BINARY_ACK)
+                && (data == null || !data.isArray())) {
             throw new ClusterProtocolException("A " + packetType + " packet needs an array of data");
         }
         if (event && (data.isEmpty() || !(data.get(0).isTextual() || data.get(0).isNumber()))) {

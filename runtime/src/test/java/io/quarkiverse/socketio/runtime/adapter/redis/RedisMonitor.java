@@ -8,16 +8,18 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 import io.quarkiverse.socketio.runtime.server.TestClient;
 
 /**
- * Every command Redis executes, as {@code MONITOR} shows it (how Node's golden captures were recorded): who sent it
- * (the client's address, which {@link RedisServerProcess.Monitor} does not keep: the sharded tests tell servers apart
- * by it), its name and its arguments' exact bytes, and a wait for commands to come. A MONITOR connection is not a
- * subscriber: it changes no count.
+ * Every command Redis executes, as {@code MONITOR} shows it (how Node's golden captures were recorded), for every Redis
+ * test: who sent it (the client's address: the tests tell servers, and a server's subscriber and publisher
+ * connections, apart by it), its name and its arguments' exact bytes (Redis quotes them and escapes what is not
+ * printable; this un-escapes), and a wait for commands to come. A MONITOR connection is not a subscriber: it changes no
+ * count. Made by {@link RedisServerProcess#monitor()}; it ends when Redis does.
  */
 final class RedisMonitor implements AutoCloseable {
 
@@ -38,11 +40,13 @@ final class RedisMonitor implements AutoCloseable {
         }
     }
 
+    private final RedisServerProcess redis;
     private final Socket socket;
     private final List<Command> commands = new CopyOnWriteArrayList<>();
     private final Thread reader;
 
     RedisMonitor(RedisServerProcess redis) throws IOException {
+        this.redis = redis;
         socket = new Socket("127.0.0.1", redis.port());
         RedisServerProcess.write(socket.getOutputStream(), "MONITOR");
         InputStream in = new BufferedInputStream(socket.getInputStream());
@@ -75,8 +79,25 @@ final class RedisMonitor implements AutoCloseable {
         return commands.stream().filter(which).toList();
     }
 
+    /**
+     * Forgets every command Redis executed before this call, also those the MONITOR stream has not brought yet: a
+     * marker command goes through Redis, and everything up to it is dropped once it shows.
+     */
     void clear() {
-        commands.clear();
+        String marker = "monitor-mark-" + UUID.randomUUID();
+        Predicate<Command> isMarker = c -> c.name.equals("ECHO") && c.args.size() == 1 && c.arg(0).equals(marker);
+        try {
+            redis.command("ECHO", marker);
+            await(isMarker, 1, "the mark of clear()");
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("MONITOR could not be cleared: " + e, e);
+        }
+        List<Command> seen = List.copyOf(commands);
+        int upTo = 0;
+        while (!isMarker.test(seen.get(upTo))) {
+            upTo++;
+        }
+        commands.removeAll(seen.subList(0, upTo + 1));
     }
 
     /** Waits until {@code n} commands of the kind were seen, and returns them all. */

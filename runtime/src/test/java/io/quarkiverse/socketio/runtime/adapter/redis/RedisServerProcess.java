@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -242,12 +241,67 @@ final class RedisServerProcess implements AutoCloseable {
         }
     }
 
+    /** PUBLISH of a payload kept byte for byte (MessagePack too); the number of subscribers that got it. */
+    long publish(String channel, byte[] payload) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(5000);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] name = channel.getBytes(StandardCharsets.UTF_8);
+            out.writeBytes(("*3\r\n$7\r\nPUBLISH\r\n$" + name.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(name);
+            out.writeBytes(("\r\n$" + payload.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(payload);
+            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(out.toByteArray());
+            return (Long) read(new BufferedInputStream(socket.getInputStream()));
+        }
+    }
+
     /**
-     * Records every command Redis runs ({@code MONITOR}), each as its arguments' exact bytes (Redis quotes them and
-     * escapes what is not printable; this un-escapes).
+     * A connection of its own subscribed to channels, as another server's subscriber is: Redis counts it in
+     * {@code PUBSUB NUMSUB}, so that the adapters count one more server. What it receives is read and dropped.
      */
-    Monitor monitor() throws IOException {
-        return new Monitor(port);
+    Subscriber subscribe(String... channels) throws Exception {
+        return new Subscriber(port, channels);
+    }
+
+    static final class Subscriber implements AutoCloseable {
+        private final Socket socket;
+
+        private Subscriber(int port, String... channels) throws Exception {
+            socket = new Socket();
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            String[] command = new String[channels.length + 1];
+            command[0] = "SUBSCRIBE";
+            System.arraycopy(channels, 0, command, 1, channels.length);
+            write(socket.getOutputStream(), command);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            for (int i = 0; i < channels.length; i++) {
+                read(in); // [subscribe, channel, count]
+            }
+            Thread reader = new Thread(() -> {
+                try {
+                    while (true) {
+                        read(in);
+                    }
+                } catch (IOException closed) {
+                    // done
+                }
+            }, "redis-subscriber");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** Records every command Redis runs from now on ({@code MONITOR}): see {@link RedisMonitor}. */
+    RedisMonitor monitor() throws IOException {
+        return new RedisMonitor(this);
     }
 
     @Override
@@ -263,101 +317,5 @@ final class RedisServerProcess implements AutoCloseable {
             }
         }
         Files.deleteIfExists(log);
-    }
-
-    static final class Monitor implements AutoCloseable {
-        private final Socket socket;
-        private final List<List<byte[]>> commands = new CopyOnWriteArrayList<>();
-        private final Thread reader;
-
-        Monitor(int port) throws IOException {
-            socket = new Socket();
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            OutputStream out = socket.getOutputStream();
-            out.write(resp("MONITOR"));
-            InputStream in = socket.getInputStream();
-            if (!"+OK".equals(readLine(in))) {
-                throw new IOException("MONITOR refused");
-            }
-            reader = new Thread(() -> {
-                try {
-                    while (true) {
-                        String line = readLine(in);
-                        List<byte[]> args = parse(line);
-                        if (!args.isEmpty()) {
-                            commands.add(args);
-                        }
-                    }
-                } catch (IOException closed) {
-                    // done
-                }
-            }, "redis-monitor");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** The commands seen so far whose name is {@code name} (case-insensitive), each as its arguments. */
-        List<List<byte[]>> commands(String name) {
-            List<List<byte[]>> found = new ArrayList<>();
-            for (List<byte[]> command : commands) {
-                if (new String(command.get(0), StandardCharsets.UTF_8).equalsIgnoreCase(name)) {
-                    found.add(command);
-                }
-            }
-            return found;
-        }
-
-        void clear() {
-            commands.clear();
-        }
-
-        /** {@code 1733612345.123456 [0 127.0.0.1:5555] "XADD" "socket.io" ...}: the quoted arguments. */
-        static List<byte[]> parse(String line) {
-            List<byte[]> args = new ArrayList<>();
-            int start = line.indexOf("] \"");
-            if (start < 0) {
-                return args;
-            }
-            byte[] text = line.substring(start + 2).getBytes(StandardCharsets.ISO_8859_1);
-            int i = 0;
-            while (i < text.length) {
-                if (text[i] != '"') {
-                    i++;
-                    continue;
-                }
-                i++;
-                ByteArrayOutputStream arg = new ByteArrayOutputStream();
-                while (i < text.length && text[i] != '"') {
-                    if (text[i] == '\\' && i + 1 < text.length) {
-                        char next = (char) text[i + 1];
-                        switch (next) {
-                            case 'x' -> {
-                                arg.write(Integer.parseInt(new String(text, i + 2, 2, StandardCharsets.US_ASCII), 16));
-                                i += 4;
-                                continue;
-                            }
-                            case 'n' -> arg.write('\n');
-                            case 'r' -> arg.write('\r');
-                            case 't' -> arg.write('\t');
-                            case 'a' -> arg.write(7);
-                            case 'b' -> arg.write('\b');
-                            default -> arg.write(next);
-                        }
-                        i += 2;
-                    } else {
-                        arg.write(text[i]);
-                        i++;
-                    }
-                }
-                i++;
-                args.add(arg.toByteArray());
-            }
-            return args;
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }

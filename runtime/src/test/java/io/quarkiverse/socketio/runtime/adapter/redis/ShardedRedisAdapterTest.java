@@ -59,7 +59,7 @@ class ShardedRedisAdapterTest {
     @BeforeAll
     static void startServers() throws Exception {
         redis = RedisServerProcess.start().requireRedis7();
-        monitor = new RedisMonitor(redis);
+        monitor = redis.monitor();
         vertx = Vertx.vertx();
         for (SubscriptionMode mode : SubscriptionMode.values()) {
             List<RedisNode> pair = new ArrayList<>();

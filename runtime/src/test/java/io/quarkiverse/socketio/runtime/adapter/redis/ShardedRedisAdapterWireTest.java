@@ -75,7 +75,7 @@ class ShardedRedisAdapterWireTest {
     @BeforeAll
     static void startRedis() throws Exception {
         redis = RedisServerProcess.start().requireRedis7();
-        monitor = new RedisMonitor(redis);
+        monitor = redis.monitor();
         vertx = Vertx.vertx();
     }
 

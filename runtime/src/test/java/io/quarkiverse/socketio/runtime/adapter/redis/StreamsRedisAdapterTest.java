@@ -1,5 +1,6 @@
 package io.quarkiverse.socketio.runtime.adapter.redis;
 
+import static io.quarkiverse.socketio.runtime.adapter.redis.RedisMonitor.named;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,7 +54,7 @@ class StreamsRedisAdapterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static RedisServerProcess redis;
-    static RedisServerProcess.Monitor monitor;
+    static RedisMonitor monitor;
     static Vertx vertx;
     static SocketIOConfig config;
     static RedisNode a;
@@ -109,9 +110,12 @@ class StreamsRedisAdapterTest {
     }
 
     @AfterEach
-    void closeClients() {
+    void closeClients() throws InterruptedException {
         clients.forEach(TestClient::close);
         clients.clear();
+        // the next test counts the sockets of each server: these must be gone by then
+        TestClient.awaitCondition(() -> a.server().localSockets().isEmpty() && b.server().localSockets().isEmpty(),
+                "the clients are gone");
     }
 
     TestClient connect(RedisNode node, String name, String... rooms) throws Exception {
@@ -190,14 +194,13 @@ class StreamsRedisAdapterTest {
 
         JsonNode golden = StreamsWireTest.captures("XADD").stream()
                 .filter(c -> c.path("file").asText().equals("broadcast-room.json")).findFirst().orElseThrow();
-        List<byte[]> xadd = monitor.commands("XADD").get(0);
-        List<String> args = xadd.stream().map(arg -> new String(arg, StandardCharsets.UTF_8)).toList();
-        assertEquals("XADD", args.get(0).toUpperCase(java.util.Locale.ROOT));
-        assertEquals(List.of("socket.io", "MAXLEN", "~", "10000", "*", "uid"), args.subList(1, 7));
-        assertTrue(args.get(7).matches("[0-9a-f]{16}"), args.get(7));
-        assertEquals(List.of("nsp", "/", "type", "3", "data"), args.subList(8, 13));
-        assertEquals(StreamsWireTest.fields(golden).get("data"), args.get(13), "Node's very data text");
-        assertEquals(14, args.size());
+        RedisMonitor.Command xadd = monitor.commands(named("XADD")).get(0);
+        List<String> args = xadd.args().stream().map(arg -> new String(arg, StandardCharsets.UTF_8)).toList();
+        assertEquals(List.of("socket.io", "MAXLEN", "~", "10000", "*", "uid"), args.subList(0, 6));
+        assertTrue(args.get(6).matches("[0-9a-f]{16}"), args.get(6));
+        assertEquals(List.of("nsp", "/", "type", "3", "data"), args.subList(7, 12));
+        assertEquals(StreamsWireTest.fields(golden).get("data"), args.get(12), "Node's very data text");
+        assertEquals(13, args.size());
     }
 
     @Test
@@ -213,7 +216,7 @@ class StreamsRedisAdapterTest {
         assertEquals(0, muted.count("bin"));
         assertArrayEquals(new byte[] { 1, 2, 3 }, (byte[]) got[0]);
         assertArrayEquals("hi".getBytes(), (byte[]) ((JSONObject) got[1]).get("nested"));
-        String data = new String(monitor.commands("XADD").get(0).get(13), StandardCharsets.US_ASCII);
+        String data = new String(monitor.commands(named("XADD")).get(0).args().get(12), StandardCharsets.US_ASCII);
         byte[] msgpack = Base64.getDecoder().decode(data);
         JsonNode tree = new ClusterMessageCodec().readTree(msgpack, 0, msgpack.length);
         assertEquals("[\"r1\"]", tree.at("/opts/rooms").toString());
@@ -324,11 +327,10 @@ class StreamsRedisAdapterTest {
         witness.await("missed", 3);
 
         // the session A wrote, as Node writes it
-        List<byte[]> set = persisted(pid);
-        assertEquals("sio:session:" + pid, new String(set.get(1), StandardCharsets.UTF_8));
-        assertEquals(List.of("PX", "120000"), List.of(new String(set.get(3), StandardCharsets.UTF_8),
-                new String(set.get(4), StandardCharsets.UTF_8)));
-        SessionState persisted = StreamsRedisAdapter.readSession(new ClusterMessageCodec(), "/", set.get(2));
+        RedisMonitor.Command set = persisted(pid);
+        assertEquals("sio:session:" + pid, set.arg(0));
+        assertEquals(List.of("PX", "120000"), List.of(set.arg(2), set.arg(3)));
+        SessionState persisted = StreamsRedisAdapter.readSession(new ClusterMessageCodec(), "/", set.args().get(1));
         assertEquals(Set.of(sid, "r1"), persisted.rooms());
 
         TestClient back = connect(b, "dave-again", Map.of("pid", pid, "offset", offset));
@@ -467,11 +469,10 @@ class StreamsRedisAdapterTest {
     }
 
     /** The last SET of a disconnected session (PX of the window) MONITOR saw for this pid, or {@code null}. */
-    private static List<byte[]> persisted(String pid) {
-        List<byte[]> found = null;
-        for (List<byte[]> set : monitor.commands("SET")) {
-            if (set.size() == 5 && new String(set.get(1), StandardCharsets.UTF_8).equals("sio:session:" + pid)
-                    && new String(set.get(4), StandardCharsets.UTF_8).equals("120000")) {
+    private static RedisMonitor.Command persisted(String pid) {
+        RedisMonitor.Command found = null;
+        for (RedisMonitor.Command set : monitor.commands(named("SET"))) {
+            if (set.args().size() == 4 && set.arg(0).equals("sio:session:" + pid) && set.arg(3).equals("120000")) {
                 found = set;
             }
         }

@@ -295,6 +295,11 @@ class ClusterMessageCodecTest {
             byte[] body = msgpack.writeValueAsBytes(new ObjectMapper().readTree(json));
             assertThrows(ClusterProtocolException.class, () -> codec.decode(body), json);
         }
+        // a packet read on its own (the classic Redis adapter's broadcasts): an EVENT without data
+        for (String packet : List.of("{\"type\":2}", "{\"type\":2,\"data\":null}", "{\"type\":3,\"data\":{}}")) {
+            assertThrows(ClusterProtocolException.class,
+                    () -> WireModule.packet(new ObjectMapper().readTree(packet), "/"), packet);
+        }
         // non-string map key, unknown extension, the never-used byte 0xc1
         byte[] intKey = { (byte) 0x81, 0x01, 0x02 };
         byte[] ext = { (byte) 0xd4, 0x05, 0x00 };
