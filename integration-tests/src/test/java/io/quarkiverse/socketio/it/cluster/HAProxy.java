@@ -25,15 +25,15 @@ import java.util.regex.Pattern;
  * HAProxy from Debian's package ({@code /usr/sbin/haproxy}, or {@code -Dhaproxy.executable}) in front of packaged
  * clusters, run in the foreground ({@code -db}) on a free port of 127.0.0.1, with its configuration and output in
  * {@code target/cluster-it/} (its log has one line per request, with the {@code io} cookie the client sent) and its
- * admin socket in a private temporary directory. The stickiness part of the
- * configuration is not written here: it is read from the recipe in {@code docs/multi-host.md} (its {@code defaults}
- * and {@code backend socketio_hosts} sections, servers pointed at the clusters), so the test runs what the docs say.
+ * admin socket in a private temporary directory. The stickiness part of the configuration is not written here: it is
+ * read from the recipe in {@code docs/modules/ROOT/pages/multi-host.adoc} (its {@code defaults} and
+ * {@code backend socketio_hosts} sections, servers pointed at the clusters), so the test runs what the docs say.
  * {@link #close()} kills it.
  */
 final class HAProxy implements AutoCloseable {
 
     static final Path EXECUTABLE = Path.of(System.getProperty("haproxy.executable", "/usr/sbin/haproxy"));
-    static final Path RECIPE = Path.of("..", "docs", "multi-host.md");
+    static final Path RECIPE = Path.of("..", "docs", "modules", "ROOT", "pages", "multi-host.adoc");
     static final String BACKEND = "socketio_hosts";
 
     private static final Pattern SERVER = Pattern.compile("^(\\s*server\\s+\\S+\\s+)(\\S+:\\d+)(.*)$");
@@ -70,16 +70,22 @@ final class HAProxy implements AutoCloseable {
     }
 
     /**
-     * The recipe's {@code defaults} and {@code backend socketio_hosts} sections, from the {@code haproxy} block of
-     * {@code docs/multi-host.md} that holds the backend, with the servers, in order, at 127.0.0.1 and these ports.
+     * The recipe's {@code defaults} and {@code backend socketio_hosts} sections, from the {@code haproxy} listing of
+     * {@code docs/modules/ROOT/pages/multi-host.adoc} that holds the backend, with the servers, in order, at 127.0.0.1
+     * and these ports.
      */
     static String recipe(List<Integer> serverPorts) throws IOException {
         List<String> block = null;
         List<String> current = null;
+        boolean haproxySource = false;
         for (String line : Files.readAllLines(RECIPE, StandardCharsets.UTF_8)) {
-            if (current == null && line.trim().equals("```haproxy")) {
+            // an AsciiDoc listing: [source,haproxy], then the block between two ---- lines
+            if (current == null && line.trim().equals("[source,haproxy]")) {
+                haproxySource = true;
+            } else if (current == null && haproxySource && line.trim().equals("----")) {
                 current = new ArrayList<>();
-            } else if (current != null && line.trim().equals("```")) {
+                haproxySource = false;
+            } else if (current != null && line.trim().equals("----")) {
                 if (current.stream().anyMatch(l -> l.trim().equals("backend " + BACKEND))) {
                     block = current;
                     break;
@@ -89,7 +95,7 @@ final class HAProxy implements AutoCloseable {
                 current.add(line);
             }
         }
-        assertTrue(block != null, RECIPE.toAbsolutePath() + " has no ```haproxy block with 'backend " + BACKEND + "'");
+        assertTrue(block != null, RECIPE.toAbsolutePath() + " has no [source,haproxy] listing with 'backend " + BACKEND + "'");
         Map<String, List<String>> sections = new LinkedHashMap<>();
         List<String> section = null;
         for (String line : block) {

@@ -43,7 +43,8 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
- * The multi-host recipe of {@code docs/multi-host.md}, run: two hosts, each a packaged cluster of two workers behind
+ * The multi-host recipe of {@code docs/modules/ROOT/pages/multi-host.adoc}, run: two hosts, each a packaged cluster of two
+ * workers behind
  * its primary with {@code quarkus.socketio.cookie.enabled=true}, and HAProxy (Debian's package) in front with the
  * recipe's stickiness rule: route on the sid, learned from the {@code io} cookie of the answer that opens a session
  * (a stick table), and for a sid the table does not know, on the host's name that HAProxy prefixed to that cookie.
@@ -248,7 +249,7 @@ class LoadBalancerIT {
     @Order(3)
     void theJavaClientNeedsNothingAndKeepsTheCookieWithAJar() throws Exception {
         // io.socket:socket.io-client keeps no cookies (its OkHttpClient has no cookie jar): the sid routes it. The
-        // even-numbered clients get an OkHttp client with a cookie jar, as docs/multi-host.md shows, and must send the
+        // even-numbered clients get an OkHttp client with a cookie jar, as docs/modules/ROOT/pages/multi-host.adoc shows, and must send the
         // cookie back on every request after the handshake, their WebSocket upgrade included.
         int count = 20;
         List<Socket> sockets = new ArrayList<>();

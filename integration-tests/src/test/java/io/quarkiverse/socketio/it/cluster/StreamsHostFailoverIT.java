@@ -39,8 +39,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * A whole host dies under the Redis streams adapter with connection state recovery, and its clients come back on the
  * other host as if nothing had happened: two hosts, each the packaged application as a cluster of two workers with
  * {@code quarkus.socketio.adapter=redis-streams} and {@code quarkus.socketio.connection-state-recovery.enabled=true},
- * HAProxy in front of both with the recipe of {@code docs/multi-host.md} (read from the docs by {@link HAProxy}), a
- * Node.js server on Node's streams adapter, one {@code redis-server}.
+ * HAProxy in front of both with the recipe of {@code docs/modules/ROOT/pages/multi-host.adoc} (read from the docs by
+ * {@link HAProxy}), a Node.js server on Node's streams adapter, one {@code redis-server}.
  * <p>
  * Official JavaScript clients (socket.io-client 4.8, reconnection on, as a browser has it) connect through HAProxy to
  * {@code /cluster}, half over WebSocket only, half over long-polling then WebSocket with {@code withCredentials} (they

@@ -263,7 +263,8 @@ public interface SocketIOConfig {
 
         /**
          * The most bytes of broadcasts kept for clients that come back (their encoded size), over every namespace:
-         * the oldest is dropped first. Not in Node.js, which keeps every broadcast of the window.
+         * the oldest is dropped first. In bytes, or with a unit ({@code 64M}, {@code 512K}). Not in Node.js, which keeps
+         * every broadcast of the window.
          */
         @WithDefault("64M")
         MemorySize maxBytes();
@@ -300,7 +301,7 @@ public interface SocketIOConfig {
          * Whether the answer that opens a session (the first long-polling GET, or the WebSocket upgrade of a session
          * opened over WebSocket) sets the cookie. Off by default, as Node's {@code cookie} option; on, the other
          * properties default to Node's {@code {name: "io", path: "/", httpOnly: true, sameSite: "lax"}}. Turn it on
-         * behind a load balancer that routes on it, as in the multi-host recipe (docs/multi-host.md).
+         * behind a load balancer that routes on it, as in the multi-host recipe (the guide's page "Several hosts").
          */
         @WithDefault("false")
         boolean enabled();

@@ -17,7 +17,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 /**
  * The runtime's packages depend one way, downwards: a class may use its own package and the layers below its own,
  * never a layer above, and never a package beside it on the same layer (the primary, the worker and the in-JVM cluster
- * do not know each other; nor do the cluster and Redis adapters). docs/architecture.md draws the same map.
+ * do not know each other; nor do the cluster and Redis adapters). docs/modules/ROOT/pages/architecture.adoc draws the same map.
  */
 class LayersTest {
 
@@ -76,10 +76,12 @@ class LayersTest {
         int fromLayer = layer(from);
         int toLayer = layer(to);
         if (fromLayer < 0) {
-            return "package " + from + " is on no layer: add it to LayersTest.LAYERS and docs/architecture.md";
+            return "package " + from
+                    + " is on no layer: add it to LayersTest.LAYERS and docs/modules/ROOT/pages/architecture.adoc";
         }
         if (toLayer < 0) {
-            return "package " + to + " is on no layer: add it to LayersTest.LAYERS and docs/architecture.md";
+            return "package " + to
+                    + " is on no layer: add it to LayersTest.LAYERS and docs/modules/ROOT/pages/architecture.adoc";
         }
         if (toLayer == fromLayer) {
             return "peers on one layer do not know each other";
