@@ -38,6 +38,11 @@ loadgen="${here}/loadgen/target/loadgen.jar"
 node_peer="${NODE_PEER:-/work/shared/bench-node/node-peer}"
 mkdir -p "${here}/results/logs"
 log="${here}/results/logs/${server}-${workers}.log"
+hosts="${HOSTS:-1}"
+if ((hosts > 1)) && [[ "${mode}" != fanout && "${mode}" != contract ]]; then
+    echo "error: HOSTS=${hosts}: the load generator spreads its clients over several servers in fanout and contract only" >&2
+    exit 64
+fi
 
 case "${server}" in
     java) cmd=("${here}/run-bench-app.sh") ;;
@@ -96,8 +101,6 @@ done
 # --- start the server(s) --------------------------------------------------------------------------------------------
 nice_cmd=()
 [[ "${NICE:-0}" != 0 ]] && nice_cmd=(nice -n "${NICE}")
-hosts="${HOSTS:-1}"
-
 descendants() { # all descendants of a pid
     local child
     for child in $(cat /proc/"$1"/task/*/children 2> /dev/null); do
