@@ -4,6 +4,7 @@
 #   bench/run.sh SERVER WORKERS MODE [load generator options...]
 #   e.g. bench/run.sh java 2 fanout --clients 1000 --count 1000 --size 64
 #        bench/run.sh node 0 echo --clients 200 --rate 5000 --duration 10
+#        HOSTS=2 bench/run.sh java 2 fanout --clients 1000 --count 1000 --size 64   (two hosts over Redis, below)
 #
 # SERVER: java   the bench app (bench/run-bench-app.sh; JAVA_OPTS are its JVM options)
 #         node   the Node.js reference of /work/shared/bench-node (node $NODE_PEER/server.js; run `npm ci` there once)
