@@ -136,6 +136,22 @@ final class Fanout {
             } catch (TimeoutException e) {
                 r.put("ok", false);
                 r.put("error", "warm-up blast incomplete");
+                // which clients miss ticks, and on which server
+                int[] incompletePerServer = new int[servers];
+                long missing = 0;
+                int minGot = warmup;
+                for (int k = 0; k < clients; k++) {
+                    int g = warmGot[k];
+                    if (g < warmup) {
+                        incompletePerServer[net.server(k)]++;
+                        missing += warmup - g;
+                    }
+                    minGot = Math.min(minGot, g);
+                }
+                r.put("warmup_missing_ticks", missing);
+                r.put("warmup_min_received", minGot);
+                r.put("warmup_incomplete_clients_per_server", incompletePerServer);
+                r.put("unexpected_disconnects", net.unexpectedDisconnects.get());
                 connector.closeAll();
                 return r;
             }
