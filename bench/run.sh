@@ -4,6 +4,7 @@
 #   bench/run.sh SERVER WORKERS MODE [load generator options...]
 #   e.g. bench/run.sh java 2 fanout --clients 1000 --count 1000 --size 64
 #        bench/run.sh node 0 echo --clients 200 --rate 5000 --duration 10
+#        HOSTS=2 bench/run.sh java 2 fanout --clients 1000 --count 1000 --size 64   (two hosts over Redis, below)
 #
 # SERVER: java   the bench app (bench/run-bench-app.sh; JAVA_OPTS are its JVM options)
 #         node   the Node.js reference of /work/shared/bench-node (node $NODE_PEER/server.js; run `npm ci` there once)
@@ -17,6 +18,14 @@
 #          QUIET_MAX % busy for QUIET_SECS seconds in a row (then run anyway, with a warning)
 #      NICE (0): nice value of server and load generator (negative needs root)
 #      LOADGEN_JAVA_OPTS (-XX:+UseSerialGC -Xms256m -Xmx2g): the load generator's JVM options
+#      HOSTS (1): with 2 or more, several hosts of one cluster over Redis, all on this machine: a redis-server on a free
+#          loopback port (no persistence), HOSTS servers of SERVER on PORT, PORT+1, ..., each with WORKERS workers on
+#          one of Node's Redis adapters or ours, and the load generator's clients spread over them (--urls); logs in
+#          bench/results/logs/SERVER-WORKERS-hostN.log and redis.log (with Redis' INFO cpu before and after)
+#      REDIS_ADAPTER (redis): redis, redis-sharded or redis-streams; ours get -Dquarkus.socketio.adapter=REDIS_ADAPTER
+#          -Dquarkus.redis.hosts=redis://127.0.0.1:RPORT (and MANAGEMENT_PORT a free port each), Node's REDIS_URL and
+#          ADAPTER classic, sharded or streams, any other server REDIS_URL and REDIS_ADAPTER
+#      REDIS_PORT: Redis' port (default: the first free one from 6390)
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,6 +39,11 @@ loadgen="${here}/loadgen/target/loadgen.jar"
 node_peer="${NODE_PEER:-/work/shared/bench-node/node-peer}"
 mkdir -p "${here}/results/logs"
 log="${here}/results/logs/${server}-${workers}.log"
+hosts="${HOSTS:-1}"
+if ((hosts > 1)) && [[ "${mode}" != fanout && "${mode}" != contract ]]; then
+    echo "error: HOSTS=${hosts}: the load generator spreads its clients over several servers in fanout and contract only" >&2
+    exit 64
+fi
 
 case "${server}" in
     java) cmd=("${here}/run-bench-app.sh") ;;
@@ -85,12 +99,9 @@ while ((quiet < quiet_secs)); do
     fi
 done
 
-# --- start the server -----------------------------------------------------------------------------------------------
+# --- start the server(s) --------------------------------------------------------------------------------------------
 nice_cmd=()
 [[ "${NICE:-0}" != 0 ]] && nice_cmd=(nice -n "${NICE}")
-PORT="${port}" WORKERS="${workers}" "${nice_cmd[@]}" "${cmd[@]}" > "${log}" 2>&1 &
-spid=$!
-
 descendants() { # all descendants of a pid
     local child
     for child in $(cat /proc/"$1"/task/*/children 2> /dev/null); do
@@ -98,41 +109,130 @@ descendants() { # all descendants of a pid
         descendants "${child}"
     done
 }
+spids=()
+rpid=""
 stop_server() {
-    local pids p i
-    pids="${spid} $(descendants "${spid}")"
-    kill -TERM "${spid}" 2> /dev/null
+    local pids="" p i s
+    for s in "${spids[@]}"; do
+        pids="${pids} ${s} $(descendants "${s}")"
+        kill -TERM "${s}" 2> /dev/null
+    done
     for i in $(seq 150); do
         alive=0
         for p in ${pids}; do kill -0 "${p}" 2> /dev/null && alive=1; done
-        ((alive == 0)) && return
+        ((alive == 0)) && break
         sleep 0.1
     done
-    echo "[run] server still running 15 s after SIGTERM: SIGKILL" >&2
-    for p in ${pids}; do kill -KILL "${p}" 2> /dev/null; done
+    if ((alive == 1)); then
+        echo "[run] server still running 15 s after SIGTERM: SIGKILL" >&2
+        for p in ${pids}; do kill -KILL "${p}" 2> /dev/null; done
+    fi
+    if [[ -n "${rpid}" ]]; then # Redis after the servers, so that they do not spend the end reconnecting
+        kill -TERM "${rpid}" 2> /dev/null
+        for i in $(seq 50); do kill -0 "${rpid}" 2> /dev/null || return; sleep 0.1; done
+        kill -KILL "${rpid}" 2> /dev/null
+    fi
 }
 trap stop_server EXIT
 trap 'exit 130' INT TERM
 
-ready=0
-for i in $(seq $((${READY_TIMEOUT:-120} * 10))); do
-    if grep -q '^READY' "${log}" 2> /dev/null; then ready=1; break; fi
-    if ! kill -0 "${spid}" 2> /dev/null; then
-        echo "[run] server exited before READY:" >&2
-        tail -30 "${log}" >&2
+port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+free_port() { # the first free loopback port from $1
+    local p=$1
+    while ! port_free "${p}"; do p=$((p + 1)); done
+    echo "${p}"
+}
+
+redis_env=()
+if ((hosts > 1)); then
+    redis_adapter="${REDIS_ADAPTER:-redis}"
+    case "${redis_adapter}" in
+        redis) node_adapter=classic ;;
+        redis-sharded) node_adapter=sharded ;;
+        redis-streams) node_adapter=streams ;;
+        *) echo "error: REDIS_ADAPTER=${redis_adapter}: redis, redis-sharded or redis-streams" >&2; exit 64 ;;
+    esac
+    rport="${REDIS_PORT:-$(free_port 6390)}"
+    rlog="${here}/results/logs/redis.log"
+    redis-server --port "${rport}" --bind 127.0.0.1 --save '' --appendonly no --daemonize no > "${rlog}" 2>&1 &
+    rpid=$!
+    for i in $(seq 50); do
+        [[ "$(redis-cli -p "${rport}" ping 2> /dev/null)" == PONG ]] && break
+        if ! kill -0 "${rpid}" 2> /dev/null || ((i == 50)); then
+            echo "[run] redis-server did not start on port ${rport}:" >&2
+            tail -20 "${rlog}" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    redis_url="redis://127.0.0.1:${rport}"
+    case "${server}" in
+        java) redis_env=("JAVA_OPTS=${JAVA_OPTS:-} -Dquarkus.socketio.adapter=${redis_adapter} -Dquarkus.redis.hosts=${redis_url}") ;;
+        node) redis_env=("REDIS_URL=${redis_url}" "ADAPTER=${node_adapter}") ;;
+        *) redis_env=("REDIS_URL=${redis_url}" "REDIS_ADAPTER=${redis_adapter}") ;;
+    esac
+fi
+
+logs=()
+urls=()
+management=$((${MANAGEMENT_PORT:-9000} + 100))
+for h in $(seq "${hosts}"); do
+    hport=$((port + h - 1))
+    host_env=("${redis_env[@]}")
+    if ((hosts > 1)); then
+        hlog="${here}/results/logs/${server}-${workers}-host${h}.log"
+        management="$(free_port "${management}")"
+        host_env+=("MANAGEMENT_PORT=${management}") # one management interface per primary
+        management=$((management + 1))
+    else
+        hlog="${log}"
+    fi
+    env "${host_env[@]}" PORT="${hport}" WORKERS="${workers}" "${nice_cmd[@]}" "${cmd[@]}" > "${hlog}" 2>&1 &
+    spids+=($!)
+    logs+=("${hlog}")
+    urls+=("http://127.0.0.1:${hport}")
+done
+
+for h in $(seq 0 $((hosts - 1))); do
+    ready=0
+    for i in $(seq $((${READY_TIMEOUT:-120} * 10))); do
+        if grep -q '^READY' "${logs[h]}" 2> /dev/null; then ready=1; break; fi
+        if ! kill -0 "${spids[h]}" 2> /dev/null; then
+            echo "[run] server exited before READY:" >&2
+            tail -30 "${logs[h]}" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    if ((ready == 0)); then
+        echo "[run] server not READY after ${READY_TIMEOUT:-120} s" >&2
+        tail -30 "${logs[h]}" >&2
         exit 1
     fi
-    sleep 0.1
+    echo "[run] ${server} WORKERS=${workers} on ${urls[h]}: pid ${spids[h]} ready ($(descendants "${spids[h]}" | wc -w) descendants); load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 done
-if ((ready == 0)); then
-    echo "[run] server not READY after ${READY_TIMEOUT:-120} s" >&2
-    tail -30 "${log}" >&2
-    exit 1
-fi
-echo "[run] ${server} WORKERS=${workers} on port ${port}: pid ${spid} ready ($(descendants "${spid}" | wc -w) descendants); load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 # --- run the load generator -----------------------------------------------------------------------------------------
+target=(--url "${urls[0]}" --rss-pid "${spids[0]}")
+if ((hosts > 1)); then
+    target=(--urls "$(IFS=,; echo "${urls[*]}")" --rss-pid "$(IFS=,; echo "${spids[*]}")" --redis-pid "${rpid}"
+        --adapter "${redis_adapter}")
+    redis_info() { redis-cli -p "${rport}" INFO "$1" 2> /dev/null | tr -d '\r' | grep -E "$2"; } # SECTION PATTERN
+    { echo "--- INFO before the load generator ($(date -u +%FT%TZ))"; redis_info cpu 'used_cpu'; redis_info stats 'total_commands'; } >> "${rlog}"
+fi
 # shellcheck disable=SC2086
 timeout -k 5 "${lg_timeout}" "${nice_cmd[@]}" java ${LOADGEN_JAVA_OPTS:--XX:+UseSerialGC -Xms256m -Xmx2g} -jar "${loadgen}" \
-    "${mode}" --url "http://127.0.0.1:${port}" --timeout $((lg_timeout - 10)) --rss-pid "${spid}" \
-    --server "${server}" --workers "${workers}" "$@"
+    "${mode}" "${target[@]}" --timeout $((lg_timeout - 10)) --server "${server}" --workers "${workers}" "$@"
+rc=$?
+if ((hosts > 1)); then
+    {
+        echo "--- INFO after the load generator ($(date -u +%FT%TZ))"
+        redis_info cpu 'used_cpu'
+        redis_info stats 'total_commands'
+        redis_info commandstats 'cmdstat_(publish|spublish|xadd|xread|pubsub)'
+    } >> "${rlog}"
+    echo "[run] Redis (pid ${rpid}, port ${rport}) during the load generator's run (INFO cpu, after - before): $(awk -F: \
+        '/^--- INFO after/ { after = 1 } /^used_cpu_(user|sys):/ { d[$1] += (after ? $2 : -$2) }
+         END { printf "used_cpu_user %.2f s, used_cpu_sys %.2f s", d["used_cpu_user"], d["used_cpu_sys"] }' "${rlog}")" >&2
+fi
+exit "${rc}"

@@ -14,7 +14,8 @@
 #      LG_EXTRA         extra load generator options for every step, e.g. "--read-interval 5"
 #      MAX_OTHER (15)   a run during which other processes used more than this % of a core is retried, up to TRIES (3)
 #                       attempts in all; every attempt stays in the JSONL, with "accepted" true or false
-#      plus bench/run.sh's: PORT, NICE, QUIET_*, JAVA_OPTS, LOADGEN_JAVA_OPTS, NODE_PEER
+#      plus bench/run.sh's: PORT, NICE, QUIET_*, JAVA_OPTS, LOADGEN_JAVA_OPTS, NODE_PEER, HOSTS and REDIS_ADAPTER
+#                       (several hosts over Redis, steps fanout and contract: see bench/README.md)
 set -uo pipefail
 # shellcheck disable=SC2086  # the *_ARGS are word lists
 

@@ -30,7 +30,7 @@ final class Contract {
 
     static Map<String, Object> run(Net net, Args args) throws Exception {
         int clients = args.integer("clients", 20);
-        long serverPid = args.longValue("rss-pid", 0);
+        long[] serverPids = LoadGen.serverPids(args); // several: the servers of several hosts (--urls)
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("clients", clients);
         LoadGen.partial = new LinkedHashMap<>(r);
@@ -145,7 +145,7 @@ final class Contract {
         }
         r.put("ok", problems.isEmpty());
         r.put("problems", problems);
-        r.putAll(LoadGen.memory(serverPid, 0, 0));
+        r.putAll(LoadGen.memory(serverPids, 0, 0));
         r.remove("kb_per_connection");
         r.remove("rss_baseline_mb");
         connector.closeAll();

@@ -1,7 +1,10 @@
 package io.quarkiverse.socketio.bench.loadgen;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +18,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code fanout}: C WebSocket clients join room {@code bench}; client 0 emits {@code blast({count: N, size: S})}; the
  * clock runs from that emit until every client received its N {@code tick}s. Each client must see i = 0..N-1 in order.
  * The tick index is read with a byte scan for {@code "i":} (any key order), with a JSON parse as the fallback.
+ * <p>
+ * Over several servers ({@code --urls}, several hosts of one cluster): client k connects to server k mod n, so client
+ * 0, the blaster, is on the first. The arrival time of every measured tick at every client is kept (the load
+ * generator's clock), and for each tick i the cross-host delay of a client of another server is its arrival time minus
+ * the median arrival time of tick i over the clients of the first server: {@code cross_host_*_ms} are the percentiles
+ * of those delays over every tick and every client of the other servers; {@code same_host_*_ms} the same for the
+ * first server's own clients (the spread within the blaster's host, for comparison).
  */
 final class Fanout {
 
@@ -28,9 +38,11 @@ final class Fanout {
         int clients = args.integer("clients", 1000);
         int count = args.integer("count", 1000);
         int size = args.integer("size", 64);
-        long serverPid = args.longValue("rss-pid", 0);
+        long[] serverPids = LoadGen.serverPids(args);
+        long redisPid = args.longValue("redis-pid", 0);
         long timeoutS = args.longValue("timeout", 150);
-        long baseline = LoadGen.baselineKb(serverPid);
+        long baseline = LoadGen.baselineKb(serverPids);
+        int servers = net.servers();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("clients", clients);
         r.put("count", count);
@@ -39,6 +51,10 @@ final class Fanout {
         r.put("warmup", warmup);
         r.put("read_interval_ms", args.integer("read-interval", 0));
         r.put("threads", args.integer("threads", 1));
+        if (servers > 1) {
+            r.put("hosts", servers);
+            r.put("urls", args.string("urls", ""));
+        }
         LoadGen.partial = new LinkedHashMap<>(r);
 
         int[] got = new int[clients];
@@ -54,6 +70,8 @@ final class Fanout {
         int[] warmGot = new int[clients];
         AtomicInteger warmRemaining = new AtomicInteger(clients);
         CompletableFuture<Void> warmDone = new CompletableFuture<>();
+        // several servers: when each measured tick reached each client
+        long[][] arrival = servers > 1 ? new long[clients][count] : null;
 
         SioClient.Listener listener = new SioClient.Listener() {
             @Override
@@ -80,6 +98,9 @@ final class Fanout {
                         warmDone.complete(null);
                     }
                     return;
+                }
+                if (arrival != null && i < count) {
+                    arrival[k][i] = System.nanoTime();
                 }
                 if (i != next[k]) {
                     misordered[k]++;
@@ -115,6 +136,22 @@ final class Fanout {
             } catch (TimeoutException e) {
                 r.put("ok", false);
                 r.put("error", "warm-up blast incomplete");
+                // which clients miss ticks, and on which server
+                int[] incompletePerServer = new int[servers];
+                long missing = 0;
+                int minGot = warmup;
+                for (int k = 0; k < clients; k++) {
+                    int g = warmGot[k];
+                    if (g < warmup) {
+                        incompletePerServer[net.server(k)]++;
+                        missing += warmup - g;
+                    }
+                    minGot = Math.min(minGot, g);
+                }
+                r.put("warmup_missing_ticks", missing);
+                r.put("warmup_min_received", minGot);
+                r.put("warmup_incomplete_clients_per_server", incompletePerServer);
+                r.put("unexpected_disconnects", net.unexpectedDisconnects.get());
                 connector.closeAll();
                 return r;
             }
@@ -124,11 +161,11 @@ final class Fanout {
             Net.sleep(200);
         }
         Net.sleep(args.longValue("settle", 500));
-        Map<String, Object> memory = LoadGen.memory(serverPid, baseline, clients);
+        Map<String, Object> memory = LoadGen.memory(serverPids, baseline, clients);
         LoadGen.partial = new LinkedHashMap<>(r);
         LoadGen.partial.put("phase", "fanout");
 
-        CpuWindow cpu = new CpuWindow(serverPid);
+        CpuWindow cpu = new CpuWindow(serverPids, redisPid);
         long start = System.nanoTime();
         connector.clients[0].sendText("422[\"blast\",{\"count\":" + count + ",\"size\":" + size + "}]");
         boolean completed = true;
@@ -167,6 +204,9 @@ final class Fanout {
         r.put("min_received", minGot);
         r.put("completed", completed);
         r.put("unexpected_disconnects", net.unexpectedDisconnects.get());
+        if (arrival != null) {
+            r.putAll(crossHost(arrival, servers, start));
+        }
         r.putAll(cpuResult);
         r.put("loadgen_cpu_us_per_delivery", delivered == 0 ? null
                 : Json.round(1e6 * ((Number) cpuResult.get("loadgen_cpu_s")).doubleValue() / delivered, 2));
@@ -176,6 +216,71 @@ final class Fanout {
         }
         r.putAll(memory);
         connector.closeAll();
+        return r;
+    }
+
+    /**
+     * The cross-host delivery latency (see the class comment) and, per server, {@code host_clients} and
+     * {@code host_seconds}: from the blast until its last client had the last tick.
+     */
+    static Map<String, Object> crossHost(long[][] arrival, int servers, long start) {
+        int clients = arrival.length;
+        int count = clients == 0 ? 0 : arrival[0].length;
+        long[] cross = new long[clients * count];
+        long[] same = new long[clients * count];
+        int nCross = 0;
+        int nSame = 0;
+        long[] first = new long[clients];
+        for (int i = 0; i < count; i++) {
+            int n = 0;
+            for (int k = 0; k < clients; k += servers) {
+                if (arrival[k][i] != 0) {
+                    first[n++] = arrival[k][i];
+                }
+            }
+            if (n == 0) {
+                continue;
+            }
+            Arrays.sort(first, 0, n);
+            long median = n % 2 == 1 ? first[n / 2] : (first[n / 2 - 1] + first[n / 2]) / 2;
+            for (int k = 0; k < clients; k++) {
+                if (arrival[k][i] == 0) {
+                    continue;
+                }
+                if (k % servers == 0) {
+                    same[nSame++] = arrival[k][i] - median;
+                } else {
+                    cross[nCross++] = arrival[k][i] - median;
+                }
+            }
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        Map<String, Object> c = Json.percentiles(cross, nCross, "cross_host_");
+        Map<String, Object> s = Json.percentiles(same, nSame, "same_host_");
+        for (String q : new String[] { "p50", "p90", "p99", "p999", "max", "mean" }) {
+            r.put("cross_host_" + q + "_ms", c.get("cross_host_" + q + "_ms"));
+        }
+        r.put("cross_host_samples", nCross);
+        for (String q : new String[] { "p50", "p99", "max" }) {
+            r.put("same_host_" + q + "_ms", s.get("same_host_" + q + "_ms"));
+        }
+        List<Object> hostClients = new ArrayList<>();
+        List<Object> hostSeconds = new ArrayList<>();
+        for (int h = 0; h < servers; h++) {
+            int n = 0;
+            long last = 0;
+            boolean complete = true;
+            for (int k = h; k < clients; k += servers) {
+                n++;
+                long t = count == 0 ? 0 : arrival[k][count - 1];
+                complete &= t != 0;
+                last = Math.max(last, t);
+            }
+            hostClients.add(n);
+            hostSeconds.add(complete && n > 0 ? Json.round((last - start) / 1e9, 3) : null);
+        }
+        r.put("host_clients", hostClients);
+        r.put("host_seconds", hostSeconds);
         return r;
     }
 

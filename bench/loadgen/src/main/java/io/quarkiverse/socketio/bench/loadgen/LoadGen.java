@@ -3,6 +3,7 @@ package io.quarkiverse.socketio.bench.loadgen;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,6 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>
  * fanout   --clients 1000 --count 1000 --size 64
+ *          [--urls URL,URL --rss-pid PID,PID --redis-pid PID]   (several hosts: clients spread over the servers,
+ *                                                       cross-host delivery latency)
  * connect  --clients 2000 --transport polling|websocket [--hold SEC]
  * echo     --clients 200 --rate 5000 --duration 10 [--size 16]
  * memory   --clients 5000 --hold 5 --rss-pid PID        (connect --transport websocket, RSS per idle connection)
@@ -24,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * hotspots FILE.jfr ... [--filter socketio --top 25]   (where a JFR recording's execution samples were taken)
  * common:  --url http://127.0.0.1:3000 --path /socket.io/ --concurrency 100 --timeout 150 --rss-pid PID
  *          --threads 1 (event loops) --read-interval MS (read each WebSocket every MS ms only)
- *          --server NAME --workers N --label L (copied into the JSON line)
+ *          --server NAME --workers N --label L --adapter A (copied into the JSON line)
  * </pre>
  */
 public final class LoadGen {
@@ -59,7 +62,7 @@ public final class LoadGen {
         }
         Map<String, Object> head = new LinkedHashMap<>();
         head.put("mode", mode);
-        for (String meta : new String[] { "label", "server", "workers" }) {
+        for (String meta : new String[] { "label", "server", "workers", "adapter" }) {
             if (args.has(meta)) {
                 head.put(meta, meta.equals("workers") ? (Object) args.integer(meta, 0) : args.string(meta, ""));
             }
@@ -121,11 +124,19 @@ public final class LoadGen {
 
     /** RSS of the server's process tree: total, per process, socket fds per process, KB per connection. */
     static Map<String, Object> memory(long serverPid, long baselineKb, int connections) {
+        return memory(serverPid > 0 ? new long[] { serverPid } : new long[0], baselineKb, connections);
+    }
+
+    /** The same for the trees of several servers (several hosts) together. */
+    static Map<String, Object> memory(long[] serverPids, long baselineKb, int connections) {
         Map<String, Object> r = new LinkedHashMap<>();
-        if (serverPid <= 0) {
+        if (serverPids.length == 0) {
             return r;
         }
-        Map<Long, Long> per = Proc.treeRssKb(serverPid);
+        Map<Long, Long> per = new LinkedHashMap<>();
+        for (long pid : serverPids) {
+            per.putAll(Proc.treeRssKb(pid));
+        }
         long kb = per.values().stream().mapToLong(Long::longValue).sum();
         Map<String, Object> perMb = new LinkedHashMap<>();
         Map<String, Object> sockets = new LinkedHashMap<>();
@@ -134,7 +145,8 @@ public final class LoadGen {
             perMb.put(name, Json.round(e.getValue() / 1024.0, 1));
             sockets.put(name, Proc.sockets(e.getKey()));
         }
-        r.put("rss_pid", serverPid);
+        r.put("rss_pid",
+                serverPids.length == 1 ? (Object) serverPids[0] : Arrays.stream(serverPids).boxed().toList());
         r.put("rss_mb", Json.round(kb / 1024.0, 1));
         r.put("rss_baseline_mb", Json.round(baselineKb / 1024.0, 1));
         r.put("kb_per_connection", connections > 0 ? Json.round((double) (kb - baselineKb) / connections, 2) : null);
@@ -156,5 +168,20 @@ public final class LoadGen {
 
     static long baselineKb(long serverPid) {
         return serverPid <= 0 ? 0 : Proc.treeRssKb(serverPid).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    static long baselineKb(long[] serverPids) {
+        long kb = 0;
+        for (long pid : serverPids) {
+            kb += baselineKb(pid);
+        }
+        return kb;
+    }
+
+    /** {@code --rss-pid PID} or, several servers, {@code --rss-pid PID,PID,...}: the roots of their process trees. */
+    static long[] serverPids(Args args) {
+        String value = args.string("rss-pid", "0");
+        return Arrays.stream(value.split(",")).mapToLong(v -> Long.parseLong(v.trim())).filter(pid -> pid > 0)
+                .toArray();
     }
 }

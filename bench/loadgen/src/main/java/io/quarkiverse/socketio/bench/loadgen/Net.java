@@ -25,12 +25,19 @@ import io.vertx.core.net.impl.NetSocketInternal;
  * The load generator's Vert.x: {@code --threads} event loops (default 1, like a Node.js load generator), a TCP client
  * for the WebSockets, an HTTP client that opens a fresh connection per request (long-polling), and the optional
  * batched reading of {@code --read-interval}.
+ * <p>
+ * The server is {@code --url}, or several servers {@code --urls URL,URL,...} (several hosts of one cluster): client i
+ * opens its WebSocket to server i mod n; long-polling requests go to the first.
  */
 final class Net implements AutoCloseable {
 
     final Vertx vertx;
+    /** The first server's. */
     final String host;
     final int port;
+    /** Every server's, from {@code --urls} (one: {@code --url}); client i connects to server i mod their number. */
+    private final String[] hosts;
+    private final int[] ports;
     final String path;
     private final Context[] loops;
     private final NetClient tcp;
@@ -46,9 +53,17 @@ final class Net implements AutoCloseable {
         int threads = args.integer("threads", 1);
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1).setBlockedThreadCheckInterval(60_000));
-        java.net.URI url = java.net.URI.create(args.string("url", "http://127.0.0.1:3000"));
-        host = url.getHost();
-        port = url.getPort() > 0 ? url.getPort() : 80;
+        String[] urls = args.has("urls") ? args.string("urls", "").split(",")
+                : new String[] { args.string("url", "http://127.0.0.1:3000") };
+        hosts = new String[urls.length];
+        ports = new int[urls.length];
+        for (int i = 0; i < urls.length; i++) {
+            java.net.URI url = java.net.URI.create(urls[i].trim());
+            hosts[i] = url.getHost();
+            ports[i] = url.getPort() > 0 ? url.getPort() : 80;
+        }
+        host = hosts[0];
+        port = ports[0];
         String p = args.string("path", "/socket.io/");
         path = p.endsWith("/") ? p : p + "/";
         loops = new Context[threads];
@@ -75,6 +90,16 @@ final class Net implements AutoCloseable {
                 }));
             }
         }
+    }
+
+    /** How many servers the clients are spread over ({@code --urls}). */
+    int servers() {
+        return hosts.length;
+    }
+
+    /** The server of client {@code idx}: an index into {@code --urls}. */
+    int server(int idx) {
+        return idx % hosts.length;
     }
 
     /** The event loop of client {@code idx}. */
@@ -114,14 +139,18 @@ final class Net implements AutoCloseable {
                                     : c.sid == null ? "waiting for the open packet" : "waiting for \"40\"") + ")");
                 }
             });
-            tcp.connect(port, host).onComplete(ar -> {
+            // the upgrade of a long-polling session goes where its handshake went: the first server
+            int to = sid == null ? server(c.idx) : 0;
+            String toHost = hosts[to];
+            int toPort = ports[to];
+            tcp.connect(toPort, toHost).onComplete(ar -> {
                 if (ar.failed()) {
                     vertx.cancelTimer(timer);
                     c.fail("tcp connect: " + ar.cause().getMessage());
                     return;
                 }
                 NetSocketInternal so = (NetSocketInternal) ar.result();
-                c.start(so, host, port, wsUri(sid));
+                c.start(so, toHost, toPort, wsUri(sid));
             });
         });
     }

@@ -54,6 +54,23 @@ final class Summarize {
                         sum(g, "lost") + " / " + sum(g, "misordered"), fmt(median(g, "server_cpu_pct")),
                         fmt(median(g, "server_cpu_us_per_delivery")), fmt(median(g, "loadgen_cpu_pct")),
                         fmt(median(g, "loadgen_cpu_us_per_delivery")), fmt(median(g, "machine_cpu_pct")), loads(g) });
+        table(out, rows, "fanout-hosts",
+                "fanout over several hosts (clients spread over the servers; cross-host: arrival minus the median arrival"
+                        + " of the tick at the blaster's host)",
+                new String[] { "clients x count x size", "deliveries/s (median)", "runs", "seconds",
+                        "lost / misordered", "cross-host p50 / p99 / max ms", "cross-host p99 runs",
+                        "same-host p99 ms", "server CPU % per host", "Redis CPU %", "loadgen CPU %", "machine busy %",
+                        "load avg 1m" },
+                g -> new Object[] { first(g, "clients") + " x " + first(g, "count") + " x " + first(g, "size"),
+                        fmt(median(g, "deliveries_per_s")), runs(g, "deliveries_per_s"), fmt(median(g, "seconds")),
+                        sum(g, "lost") + " / " + sum(g, "misordered"),
+                        fmt(median(g, "cross_host_p50_ms")) + " / " + fmt(median(g, "cross_host_p99_ms")) + " / "
+                                + fmt(median(g, "cross_host_max_ms")),
+                        runs(g, "cross_host_p99_ms"), fmt(median(g, "same_host_p99_ms")),
+                        g.stream().map(n -> n.path("server_cpu_pct_per_host").toString().replace("|", "/"))
+                                .collect(Collectors.joining(" / ")),
+                        fmt(median(g, "redis_cpu_pct")), fmt(median(g, "loadgen_cpu_pct")),
+                        fmt(median(g, "machine_cpu_pct")), loads(g) });
         table(out, rows, "connect-polling", "connect, long-polling handshake then upgrade",
                 new String[] { "clients", "connections/s (median)", "runs", "ok connections/s", "failures", "errors",
                         "p50 / p99 ms", "server CPU %", "server ms/conn", "loadgen CPU %", "machine busy %",
@@ -98,6 +115,9 @@ final class Summarize {
 
     private static String step(JsonNode n) {
         String mode = n.path("mode").asText();
+        if (mode.equals("fanout") && n.path("hosts").asInt(1) > 1) {
+            return "fanout-hosts";
+        }
         return mode.equals("connect") ? "connect-" + n.path("transport").asText() : mode;
     }
 
@@ -132,6 +152,9 @@ final class Summarize {
         List<String> v = new ArrayList<>();
         if (manyLabels && !n.path("label").asText().isEmpty()) {
             v.add(n.path("label").asText());
+        }
+        if (n.path("hosts").asInt(1) > 1) {
+            v.add(n.path("hosts").asInt() + " hosts over " + n.path("adapter").asText("?"));
         }
         if (n.path("warmup").asInt(0) > 0) {
             v.add("warm-up " + n.path("warmup").asInt() + " ticks");
