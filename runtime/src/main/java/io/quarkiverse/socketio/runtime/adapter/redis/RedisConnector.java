@@ -39,6 +39,11 @@ import io.vertx.redis.client.ResponseType;
  * {@link Listener} is told when the connector goes down and up, for the readiness check and for what an adapter keeps
  * meanwhile.
  * <p>
+ * At most {@link #MAX_IN_FLIGHT} publications wait for Redis's answer on the connection; later ones wait in the
+ * connector's own queue, in order, up to {@link #MAX_QUEUED}. The Vert.x connection refuses a command when more than
+ * {@code quarkus.redis.max-waiting-handlers} (2048 by default) are unanswered, and a burst of broadcasts (a handler
+ * emitting in a loop, a warm-up blast) would otherwise lose every publication past that many.
+ * <p>
  * Threading: every method runs on, and every listener call comes from, the connector's {@link Context} (one event
  * loop); the methods may be called from any thread and hop onto it.
  */
@@ -49,6 +54,11 @@ final class RedisConnector {
     static final long MAX_RETRY_MS = 5000;
     /** How long {@link #close()} waits for the last commands to be written (or answered) before it closes anyway. */
     static final long CLOSE_GRACE_MS = 1000;
+    /** Publications sent and not answered yet, at most: well below the Vert.x client's default 2048 waiting handlers. */
+    static final int MAX_IN_FLIGHT = 512;
+    /** Publications waiting for their turn, at most; beyond, a publication fails (and a warning says how many). */
+    static final int MAX_QUEUED = 100_000;
+    private static final long OVERFLOW_WARNING_INTERVAL_NS = 10_000_000_000L;
 
     /** What the connector tells its adapters. Called on the connector's context. */
     interface Listener {
@@ -90,13 +100,22 @@ final class RedisConnector {
     private long retryDelay = MIN_RETRY_MS;
     private long retryTimer = -1;
     private String lastFailure;
-    /** the last command written to the subscriber / publisher connection: {@link #close()} waits for it */
+    /** the last command written to the subscriber connection: {@link #close()} waits for it */
     private Future<?> lastSubscription = Future.succeededFuture();
-    private Future<?> lastPublication = Future.succeededFuture();
+    /** completed when no publication is waiting or unanswered any more, once {@link #close()} asked */
+    private final Promise<Void> publicationsDrained = Promise.promise();
     /** completed once {@link #close()} closed both connections */
     private final Promise<Void> closedPromise = Promise.promise();
-    /** publications made while the publisher connection was being opened, sent once it is */
+    /**
+     * publications not sent yet, in order: made while the publisher connection was being opened, or while
+     * {@link #MAX_IN_FLIGHT} others were unanswered
+     */
     private final Deque<Pending> waiting = new ArrayDeque<>();
+    /** publications sent on the current publisher connection and not answered yet */
+    private int inFlight;
+    /** publications refused since the last warning about it */
+    private long refused;
+    private long lastRefusalWarning = System.nanoTime() - OVERFLOW_WARNING_INTERVAL_NS;
 
     private record Pending(Request request, Promise<Response> promise) {
     }
@@ -204,23 +223,58 @@ final class RedisConnector {
 
     /**
      * Sends a publication (PUBLISH, SPUBLISH, XADD) on the publishing connection, after those sent before it. Fails at
-     * once when Redis is away.
+     * once when Redis is away, or when {@link #MAX_QUEUED} publications are waiting already.
      */
     Future<Response> publish(Request request) {
         Promise<Response> promise = Promise.promise();
         onContext(() -> {
             if (closed) {
                 promise.fail("The Socket.IO Redis adapter is closed");
-            } else if (publisher != null) {
-                lastPublication = publisher.send(request).onComplete(promise);
-            } else if (retryTimer == -1 && waiting.size() < 10_000) {
-                waiting.add(new Pending(request, promise)); // the connection is being opened
-            } else {
+            } else if (publisher == null && retryTimer != -1) {
                 promise.fail("Redis (" + description + ") is not reachable"
                         + (lastFailure == null ? "" : ": " + lastFailure));
+            } else if (waiting.size() >= MAX_QUEUED) {
+                refuse(promise);
+            } else {
+                waiting.add(new Pending(request, promise));
+                sendWaiting();
             }
         });
         return promise.future();
+    }
+
+    /** Sends waiting publications while the connection is open and fewer than {@link #MAX_IN_FLIGHT} are unanswered. */
+    private void sendWaiting() {
+        while (publisher != null && inFlight < MAX_IN_FLIGHT && !waiting.isEmpty()) {
+            Pending pending = waiting.poll();
+            RedisConnection connection = publisher;
+            inFlight++;
+            connection.send(pending.request).onComplete(result -> {
+                pending.promise.handle(result);
+                onContext(() -> {
+                    if (connection == publisher) { // not a late answer of a connection lost since
+                        inFlight--;
+                        sendWaiting();
+                        if (closed && inFlight == 0 && waiting.isEmpty()) {
+                            publicationsDrained.tryComplete();
+                        }
+                    }
+                });
+            });
+        }
+    }
+
+    private void refuse(Promise<Response> promise) {
+        refused++;
+        long now = System.nanoTime();
+        if (now - lastRefusalWarning >= OVERFLOW_WARNING_INTERVAL_NS) {
+            LOG.warnf("Socket.IO Redis adapter: %d publications to Redis (%s) were dropped: %d were waiting to be "
+                    + "sent already; Redis or the network does not keep up with this server's broadcasts", refused,
+                    description, MAX_QUEUED);
+            refused = 0;
+            lastRefusalWarning = now;
+        }
+        promise.fail("Too many publications are waiting for Redis (" + description + ")");
     }
 
     /** Sends a command through the client's pool. */
@@ -290,10 +344,8 @@ final class RedisConnector {
         publisher = connection;
         connection.endHandler(v -> lost(connection, "the publishing connection closed"));
         connection.exceptionHandler(failure -> lost(connection, failure.toString()));
-        while (!waiting.isEmpty()) {
-            Pending pending = waiting.poll();
-            lastPublication = connection.send(pending.request).onComplete(pending.promise);
-        }
+        inFlight = 0;
+        sendWaiting();
         checkUp();
     }
 
@@ -383,15 +435,14 @@ final class RedisConnector {
         RedisConnection oldPublisher = publisher;
         subscriber = null;
         publisher = null;
+        inFlight = 0;
         if (oldSubscriber != null) {
             oldSubscriber.close();
         }
         if (oldPublisher != null) {
             oldPublisher.close();
         }
-        while (!waiting.isEmpty()) {
-            waiting.poll().promise.fail("Redis (" + description + ") is not reachable: " + why);
-        }
+        failWaiting("Redis (" + description + ") is not reachable: " + why);
         available(false);
         if (retryTimer == -1) {
             long delay = retryDelay;
@@ -401,8 +452,9 @@ final class RedisConnector {
     }
 
     /**
-     * Closes both connections; nothing is opened again. Each closes once the last command sent on it went out (a
-     * publication: once Redis answered it), within {@link #CLOSE_GRACE_MS}: the Vert.x client writes a command on the
+     * Closes both connections; nothing is opened again. Each closes once the last command sent on it went out (the
+     * publications: once Redis answered the last of them), within {@link #CLOSE_GRACE_MS}: the Vert.x client writes a command
+     * on the
      * connection's own context, which may be another event loop, while closing is immediate, so an adapter's last
      * words (its farewell, its SUNSUBSCRIBEs) could otherwise be cut off.
      *
@@ -422,14 +474,28 @@ final class RedisConnector {
                 closing.add(closeAfter(lastSubscription, subscriber));
             }
             if (publisher != null) {
-                closing.add(closeAfter(lastPublication, publisher));
+                // the publications still waiting go on being sent: the adapter's farewell may be among them
+                if (inFlight == 0 && waiting.isEmpty()) {
+                    publicationsDrained.tryComplete();
+                }
+                closing.add(closeAfter(publicationsDrained.future(), publisher));
+            } else {
+                failWaiting("The Socket.IO Redis adapter is closed");
             }
-            Future.join(closing).onComplete(all -> closedPromise.tryComplete());
+            Future.join(closing).onComplete(all -> {
+                failWaiting("The Socket.IO Redis adapter closed before this publication was sent");
+                closedPromise.tryComplete();
+            });
             subscriber = null;
-            publisher = null;
             up = false;
         });
         return closedPromise.future();
+    }
+
+    private void failWaiting(String why) {
+        while (!waiting.isEmpty()) {
+            waiting.poll().promise.fail(why);
+        }
     }
 
     private Future<Void> closeAfter(Future<?> last, RedisConnection connection) {
