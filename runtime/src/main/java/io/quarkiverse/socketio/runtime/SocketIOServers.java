@@ -1,9 +1,9 @@
 package io.quarkiverse.socketio.runtime;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -46,6 +46,8 @@ public class SocketIOServers {
     /** The in-JVM cluster, or null. */
     private final InJvmCluster cluster;
     private final HandoffReceiver handoff;
+    /** guarded by this */
+    private final List<ServerObserver.Factory> observerFactories = new ArrayList<>();
 
     @Inject
     SocketIOServers(Vertx vertx, ObjectMapper mapper, SocketIOConfig config, SocketIOBuildConfig build,
@@ -126,12 +128,19 @@ public class SocketIOServers {
         return 0;
     }
 
-    /** Tells each server's observer (by worker index, 1 for a server on its own) what happens on it. */
-    public void observe(IntFunction<ServerObserver> observers) {
+    /**
+     * Adds an observer to every server of this JVM, made by {@code factory} for each (and for each in-JVM worker that
+     * restarts later), beside the observers added before.
+     */
+    public synchronized void addObserver(ServerObserver.Factory factory) {
+        observerFactories.add(factory);
+        List<ServerObserver.Factory> factories = List.copyOf(observerFactories);
+        ServerObserver.Factory all = (worker, server) -> ServerObserver
+                .all(factories.stream().map(f -> f.create(worker, server)).toList());
         if (cluster != null) {
-            cluster.observe(observers);
+            cluster.observe(all);
         } else {
-            single.observe(observers.apply(1));
+            single.observe(all.create(membership.workerIndex(), single));
         }
     }
 

@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkiverse.socketio.DisconnectReason;
@@ -68,7 +69,8 @@ public class SocketIOJsonRpcService {
     private final ArrayDeque<JsonObject> recent = new ArrayDeque<>();
 
     void observeFromStart(@Observes StartupEvent event) {
-        servers.observe(EventLog::new);
+        // the log numbers a server on its own 1, as the card does
+        servers.addObserver((worker, server) -> new EventLog(Math.max(worker, 1)));
     }
 
     // ------------------------------------------------------------------ reads
@@ -414,14 +416,24 @@ public class SocketIOJsonRpcService {
         }
 
         @Override
-        public void received(SocketIOSocket socket, String event, int size) {
-            publish(entry("received", socket.namespace().name()).put("socket", socket.id()).put("event", event)
-                    .put("size", size));
+        public void received(SocketIOSocket socket, ArrayNode event) {
+            publish(entry("received", socket.namespace().name()).put("socket", socket.id())
+                    .put("event", event.get(0).asText()).put("size", event.toString().length()));
         }
 
         @Override
-        public void emitted(String namespace, String target, String event, int size) {
-            publish(entry("emitted", namespace).put("detail", target).put("event", event).put("size", size));
+        public void sent(SocketIOSocket socket, ArrayNode event) {
+            emitted(socket.namespace().name(), socket.id(), event);
+        }
+
+        @Override
+        public void broadcast(String namespace, String selection, ArrayNode event) {
+            emitted(namespace, selection, event);
+        }
+
+        private void emitted(String namespace, String target, ArrayNode event) {
+            publish(entry("emitted", namespace).put("detail", target).put("event", event.get(0).asText())
+                    .put("size", event.toString().length()));
         }
 
         @Override

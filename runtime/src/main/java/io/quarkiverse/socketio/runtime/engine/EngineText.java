@@ -16,6 +16,8 @@ public final class EngineText {
     private final String text;
     /** Set once; two threads may both encode it first, harmlessly (the same bytes). */
     private volatile ByteBuf frame;
+    /** -1 until computed; racy like {@link #frame}, harmlessly */
+    private volatile int utf8Length = -1;
 
     public EngineText(String text) {
         this.text = text;
@@ -23,6 +25,36 @@ public final class EngineText {
 
     public String text() {
         return text;
+    }
+
+    /** The text's length in UTF-8 bytes, computed on first use (for traffic counts: not on the hot path unless asked). */
+    public int utf8Length() {
+        int length = utf8Length;
+        if (length < 0) {
+            length = utf8Length(text);
+            utf8Length = length;
+        }
+        return length;
+    }
+
+    /** The length of {@code text} in UTF-8 bytes, without encoding it. */
+    public static int utf8Length(String text) {
+        int length = text.length();
+        int bytes = length;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    bytes += 1;
+                } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    bytes += 2; // 4 bytes for the pair's 2 chars
+                    i++;
+                } else {
+                    bytes += 2;
+                }
+            }
+        }
+        return bytes;
     }
 
     /**

@@ -95,7 +95,7 @@ final class Broadcast implements BroadcastOperator {
             namespace.adapter().broadcast(SocketIOPacket.event(namespace.name(), data, -1), options);
             ServerObserver observer = namespace.observer();
             if (observer != ServerObserver.NONE) {
-                observer.emitted(namespace.name(), describe(options), event, data.toString().length());
+                observer.broadcast(namespace.name(), describe(options), data);
             }
         }
     }

@@ -18,6 +18,7 @@ import io.quarkiverse.socketio.Handshake;
 import io.quarkiverse.socketio.runtime.engine.EngineHandshake;
 import io.quarkiverse.socketio.runtime.engine.EngineSession;
 import io.quarkiverse.socketio.runtime.engine.EngineSessionHandler;
+import io.quarkiverse.socketio.runtime.engine.EngineText;
 import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
 import io.quarkiverse.socketio.runtime.parser.PacketType;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
@@ -47,6 +48,10 @@ final class ClientConnection implements EngineSessionHandler {
         this.server = server;
         this.session = session;
         this.decoder = server.newDecoder();
+        ServerObserver observer = server.observer();
+        if (observer != ServerObserver.NONE) {
+            observer.clientOpened(session.transport());
+        }
         this.connectTimer = server.vertx().setTimer(server.connectTimeout().toMillis(), t -> {
             connectTimer = 0;
             if (sockets.isEmpty() && session.isOpen()) {
@@ -80,11 +85,22 @@ final class ClientConnection implements EngineSessionHandler {
     void write(OutboundPacket packet, boolean volatile_) {
         if (volatile_ ? session.writable() : session.isOpen()) {
             packet.writeTo(session);
+            ServerObserver observer = server.observer();
+            if (observer != ServerObserver.NONE) {
+                observer.packetSent(packet.text().utf8Length());
+                for (Buffer attachment : packet.attachments()) {
+                    observer.packetSent(attachment.length());
+                }
+            }
         }
     }
 
     @Override
     public void onText(String text) {
+        ServerObserver observer = server.observer();
+        if (observer != ServerObserver.NONE) {
+            observer.packetReceived(EngineText.utf8Length(text));
+        }
         SocketIOPacket packet;
         try {
             packet = decoder.decodeText(text);
@@ -99,6 +115,10 @@ final class ClientConnection implements EngineSessionHandler {
 
     @Override
     public void onBinary(Buffer data) {
+        ServerObserver observer = server.observer();
+        if (observer != ServerObserver.NONE) {
+            observer.packetReceived(data.length());
+        }
         SocketIOPacket packet;
         try {
             packet = decoder.addAttachment(data.getBytes());
@@ -190,6 +210,10 @@ final class ClientConnection implements EngineSessionHandler {
 
     @Override
     public void onClose(String reason) {
+        ServerObserver observer = server.observer();
+        if (observer != ServerObserver.NONE) {
+            observer.clientClosed(reason);
+        }
         if (connectTimer != 0) {
             server.vertx().cancelTimer(connectTimer);
             connectTimer = 0;

@@ -164,7 +164,7 @@ final class SocketImpl implements SocketIOSocket, LocalSocket {
         write(namespace.encode(SocketIOPacket.event(namespace.name(), data, -1)), false);
         ServerObserver observer = namespace.observer();
         if (observer != ServerObserver.NONE) {
-            observer.emitted(namespace.name(), id, event, data.toString().length());
+            observer.sent(this, data);
         }
     }
 
@@ -286,7 +286,7 @@ final class SocketImpl implements SocketIOSocket, LocalSocket {
         ReceivedEvent event = new ReceivedEvent((ArrayNode) packet.data(), namespace.json(), this, ack);
         ServerObserver observer = namespace.observer();
         if (observer != ServerObserver.NONE) {
-            observer.received(this, event.name(), packet.data().toString().length());
+            observer.received(this, (ArrayNode) packet.data());
         }
         for (Consumer<SocketIOEvent> handler : anyHandlers) {
             namespace.runHandler(handler, event, "catch-all");

@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 
 import org.jboss.logging.Logger;
 
@@ -102,7 +101,7 @@ public final class InJvmCluster implements ClusterOperations {
     private final Handler<RoutingContext> route = this::route;
     /** 1 at start, one more for each reload, as the primary counts its configuration generations */
     private int generation = 1;
-    private volatile IntFunction<ServerObserver> observers = index -> ServerObserver.NONE;
+    private volatile ServerObserver.Factory observers = (index, server) -> ServerObserver.NONE;
 
     /**
      * @param otherAdapters the adapters of each worker, given the context they run on, when they are not the cluster
@@ -141,7 +140,7 @@ public final class InJvmCluster implements ClusterOperations {
         SocketIOServerImpl server = new SocketIOServerImpl(vertx, mapper, config, adapters, definitions, loop);
         // server-side events and cluster requests run on the adapter's context: they are this worker's code too
         server.claim(adapterContext);
-        server.observe(observers.apply(index));
+        server.observe(observers.create(index, server));
         return new Worker(index, restarts, generation, link, server);
     }
 
@@ -175,10 +174,10 @@ public final class InJvmCluster implements ClusterOperations {
     }
 
     /** Tells each worker's observer (by worker index) what happens on it, restarted workers included. */
-    public void observe(IntFunction<ServerObserver> observers) {
+    public void observe(ServerObserver.Factory observers) {
         this.observers = observers;
         for (Worker worker : workers) {
-            worker.server.observe(observers.apply(worker.index));
+            worker.server.observe(observers.create(worker.index, worker.server));
         }
     }
 
