@@ -2,6 +2,7 @@ package io.quarkiverse.socketio.deployment;
 
 import io.quarkiverse.socketio.runtime.EngineRouteRecorder;
 import io.quarkiverse.socketio.runtime.SocketIOServers;
+import io.quarkiverse.socketio.runtime.admin.AdminUiInstrumentation;
 import io.quarkiverse.socketio.runtime.engine.EngineHttpServerOptionsCustomizer;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeansRuntimeInitBuildItem;
@@ -39,6 +40,12 @@ class SocketIOProcessor {
                 .routeFunction(recorder.route())
                 .handler(recorder.handler())
                 .build();
+    }
+
+    /** The Admin UI's namespace and statistics, set up at startup when quarkus.socketio.admin-ui.enabled says so. */
+    @BuildStep
+    AdditionalBeanBuildItem adminUiInstrumentation() {
+        return AdditionalBeanBuildItem.unremovableOf(AdminUiInstrumentation.class);
     }
 
     /** Raises the HTTP server's WebSocket frame limit so that a message of max-http-buffer-size bytes can arrive. */

@@ -102,6 +102,13 @@ public interface SocketIOConfig {
     Cookie cookie();
 
     /**
+     * The server side of the official Socket.IO Admin UI ({@code @socket.io/admin-ui}): what Node's
+     * {@code instrument(io, options)} sets up. The UI connects to the admin namespace; each server process (each
+     * worker of a cluster) reports itself as one server, and the UI's actions reach sockets on any server.
+     */
+    AdminUi adminUi();
+
+    /**
      * The cluster: several worker processes of this application behind one primary process on the public port.
      */
     Cluster cluster();
@@ -471,5 +478,82 @@ public interface SocketIOConfig {
          */
         @WithDefault("60s")
         Duration window();
+    }
+
+    interface AdminUi {
+        /**
+         * Whether the admin namespace serves the Admin UI.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * The admin namespace, where the UI connects: Node's {@code namespaceName}.
+         */
+        @WithDefault("/admin")
+        String namespace();
+
+        /**
+         * How the UI authenticates. {@code basic} (the default, as Node requires an explicit choice) checks the
+         * {@code username} and the password against {@code password-hash}; {@code none} lets every client of the
+         * admin namespace in, which a server reachable from outside must never do.
+         */
+        @WithDefault("basic")
+        AdminAuthentication authentication();
+
+        /**
+         * The user name the UI must give with basic authentication.
+         */
+        Optional<String> username();
+
+        /**
+         * The bcrypt hash of the password the UI must give with basic authentication, as Node's option takes it
+         * ({@code $2a$}, {@code $2b$} or {@code $2y$}), for example made by {@code htpasswd -nbBC 10 admin <password>} or
+         * by the npm package {@code bcryptjs}. The password itself is never configured.
+         */
+        Optional<String> passwordHash();
+
+        /**
+         * How long a session the UI got by logging in stays valid: a page that reloads within it connects again
+         * without the password. Sessions are signed, so they are valid on every worker and host with the same
+         * {@code password-hash}.
+         */
+        @WithDefault("24h")
+        Duration sessionDuration();
+
+        /**
+         * Whether the UI may only look: with {@code true} it gets none of the actions (emit, join, leave, disconnect).
+         */
+        @WithDefault("false")
+        boolean readOnly();
+
+        /**
+         * What the UI receives: {@code production}, the servers' statistics only (connections, packets and bytes per
+         * second); {@code development}, also every socket, room change and event, which costs a message to the UI's
+         * sockets per event. Unset: {@code development} in dev and test mode, {@code production} otherwise (Node
+         * decides by {@code NODE_ENV}).
+         */
+        Optional<AdminMode> mode();
+
+        /**
+         * The id under which this server appears in the UI. Unset: the host name, followed in a worker by {@code #}
+         * and its process id, as Node does in a cluster worker (and by the worker's index in dev mode's in-JVM
+         * cluster).
+         */
+        Optional<String> serverId();
+    }
+
+    enum AdminAuthentication {
+        /** User name and bcrypt-hashed password. */
+        BASIC,
+        /** None: every client of the admin namespace is let in. */
+        NONE
+    }
+
+    enum AdminMode {
+        /** The servers' statistics only. */
+        PRODUCTION,
+        /** The statistics, and every socket, room change and event. */
+        DEVELOPMENT
     }
 }

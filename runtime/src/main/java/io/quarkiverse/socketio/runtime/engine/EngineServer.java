@@ -104,6 +104,17 @@ public final class EngineServer {
         return session != null && EngineOptions.POLLING.equals(session.transport());
     }
 
+    /** The number of open sessions on HTTP long-polling (not, or not yet, upgraded); counted, so not for hot paths. */
+    public int pollingSessionCount() {
+        int count = 0;
+        for (EngineSessionImpl session : sessions.values()) {
+            if (EngineOptions.POLLING.equals(session.transport())) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** The number of open sessions. */
     public int sessionCount() {
         return sessions.size();

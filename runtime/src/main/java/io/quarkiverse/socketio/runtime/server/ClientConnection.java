@@ -61,6 +61,10 @@ final class ClientConnection implements EngineSessionHandler {
         });
     }
 
+    String id() {
+        return session.id();
+    }
+
     boolean isOpen() {
         return session.isOpen();
     }

@@ -166,6 +166,19 @@ public class SocketIOServerImpl extends SelectionDelegate implements SocketIOSer
         return engine.isPolling(sid);
     }
 
+    /** The number of open Engine.IO sessions on long-polling; counted, so not for hot paths. */
+    public int pollingSessionCount() {
+        return engine.pollingSessionCount();
+    }
+
+    /**
+     * The id of the Engine.IO session of a socket connected to a server of this JVM (Node's {@code socket.client.id}),
+     * shared by its sockets of every namespace; {@code null} for another kind of socket.
+     */
+    public static String clientIdOf(SocketIOSocket socket) {
+        return socket instanceof SocketImpl local ? local.clientId() : null;
+    }
+
     /** The number of open Engine.IO sessions. */
     public int sessionCount() {
         return engine.sessionCount();

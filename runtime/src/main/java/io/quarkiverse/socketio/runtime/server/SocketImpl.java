@@ -129,6 +129,11 @@ final class SocketImpl implements SocketIOSocket, LocalSocket {
         connected = true;
     }
 
+    /** The id of the client's Engine.IO session. */
+    String clientId() {
+        return client.id();
+    }
+
     @Override
     public Map<String, Object> data() {
         return data;

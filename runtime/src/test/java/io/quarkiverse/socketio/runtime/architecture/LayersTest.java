@@ -26,7 +26,7 @@ class LayersTest {
 
     /** Top to bottom; the packages of one entry are peers. */
     static final List<List<String>> LAYERS = List.of(
-            List.of("observability"),
+            List.of("observability", "admin"), // the process seen from outside: meters and health, the Admin UI
             List.of(""), // the composition: what this process runs, the beans and recorders that wire it
             List.of("cluster.primary", "cluster.worker", "cluster.injvm"),
             List.of("cluster"),
