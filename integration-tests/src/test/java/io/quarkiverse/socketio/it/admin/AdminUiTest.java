@@ -104,6 +104,10 @@ class AdminUiTest {
         List<JsonNode> stats = collect(ui, "server_stats");
         List<JsonNode> disconnected = collect(ui, "socket_disconnected");
         List<JsonNode> received = collect(ui, "event_received");
+        List<JsonNode> sent = collect(ui, "event_sent");
+        List<JsonNode> joined = collect(ui, "room_joined");
+        List<JsonNode> connected = collect(ui, "socket_connected");
+        List<JsonNode> updated = collect(ui, "socket_updated");
         connect(ui);
 
         assertFalse(normalize(await(session, "session")[0]).asText().isEmpty(), "a session for the next visit");
@@ -139,6 +143,27 @@ class AdminUiTest {
         await(io.quarkiverse.socketio.it.support.JavaClients.emitWithAck(annSocket, "info"), "info");
         awaitCondition(() -> received.stream().anyMatch(e -> e.get(1).asText().equals(ann.get("id").asText())
                 && e.get(2).get(0).asText().equals("info")), "event_received for ann's info: " + received);
+
+        // a broadcast shows as sent to each recipient, here bob on the other worker
+        await(io.quarkiverse.socketio.it.support.JavaClients.emitWithAck(annSocket, "chat",
+                new org.json.JSONObject(Map.of("text", "hi all"))), "chat");
+        awaitCondition(() -> sent.stream().anyMatch(e -> e.get(1).asText().equals(bobId)
+                && e.get(2).toString().equals("[\"chat\",\"hi all\"]")), "event_sent of the chat to bob: " + sent);
+
+        // the UI makes ann join a room, wherever she is
+        ui.emit("join", ClusterFixture.NAMESPACE, "vip", ann.get("id").asText());
+        awaitCondition(() -> joined.stream().anyMatch(e -> e.get(1).asText().equals("vip")
+                && e.get(2).asText().equals(ann.get("id").asText())), "room_joined vip for ann: " + joined);
+
+        // a newcomer on long-polling shows, then its upgrade to WebSocket
+        Socket cat = track(socket(base, ClusterFixture.NAMESPACE, ClientTransport.DEFAULT, Map.of("name", "cat")));
+        CompletableFuture<Object[]> catWelcome = once(cat, "welcome");
+        connect(cat);
+        String catId = normalize(await(catWelcome, "cat's welcome")[0]).get("id").asText();
+        awaitCondition(() -> connected.stream().anyMatch(e -> e.get(0).get("id").asText().equals(catId)),
+                "socket_connected for cat: " + connected);
+        awaitCondition(() -> updated.stream().anyMatch(e -> e.get(0).get("id").asText().equals(catId)
+                && e.get(0).get("transport").asText().equals("websocket")), "socket_updated of cat: " + updated);
 
         // the UI disconnects bob, whichever worker holds him
         CompletableFuture<Object[]> bobGone = once(bobSocket, Socket.EVENT_DISCONNECT);

@@ -130,7 +130,9 @@ public class InMemoryAdapter implements Adapter {
         synchronized (store) {
             OutboundPacket encoded = namespace.encode(withOffset(packet, store.nextOffset()));
             store.append(new LocalBroadcast(namespace.name(), options, encoded), encodedSize(encoded));
-            deliver(encoded, options);
+            List<LocalSocket> targets = localTargets(options);
+            deliverTo(targets, encoded, options);
+            namespace.delivered(packet, targets);
         }
     }
 
@@ -173,6 +175,7 @@ public class InMemoryAdapter implements Adapter {
             return;
         }
         deliverTo(targets, namespace.encode(packet), options);
+        namespace.delivered(packet, targets);
     }
 
     /** Writes an encoded packet to the local sockets the options select. */
@@ -256,8 +259,9 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void addSockets(BroadcastOptions options, Set<String> newRooms) {
+        String[] rooms = newRooms.toArray(String[]::new);
         for (LocalSocket socket : localTargets(options)) {
-            addAll(socket.id(), newRooms);
+            socket.join(rooms);
         }
     }
 
@@ -265,7 +269,7 @@ public class InMemoryAdapter implements Adapter {
     public void delSockets(BroadcastOptions options, Set<String> oldRooms) {
         for (LocalSocket socket : localTargets(options)) {
             for (String room : oldRooms) {
-                del(socket.id(), room);
+                socket.leave(room);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.quarkiverse.socketio.runtime.adapter;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -28,6 +29,12 @@ public interface LocalNamespace {
     LocalSocket socket(String id);
 
     Collection<? extends LocalSocket> sockets();
+
+    /**
+     * Tells the server's observers that a broadcast packet was written to these local sockets (the Admin UI shows each
+     * recipient's events, as Node's {@code onAnyOutgoing} sees broadcasts).
+     */
+    void delivered(SocketIOPacket packet, List<? extends LocalSocket> recipients);
 
     /** Encodes a packet once, for every local recipient. */
     OutboundPacket encode(SocketIOPacket packet);
@@ -81,6 +88,12 @@ public interface LocalNamespace {
         void expectAck(long ackId, Consumer<ArrayNode> ack);
 
         void disconnect(boolean close);
+
+        /** Joins rooms, as the socket's own {@code join} does (so that the server's observers see it). */
+        void join(String... rooms);
+
+        /** Leaves a room, as the socket's own {@code leave} does. */
+        void leave(String room);
 
         /** The socket's session for recovery, or {@code null} when recovery is off. */
         SessionState session();

@@ -1,6 +1,7 @@
 package io.quarkiverse.socketio.runtime.admin;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,6 +142,14 @@ final class AdminServerAgent implements ServerObserver {
     }
 
     @Override
+    public void upgraded(SocketIOSocket socket) {
+        if (development) {
+            admin.emit("socket_updated", Map.of("id", socket.id(), "nsp", socket.namespace().name(), "transport",
+                    socket.transport()));
+        }
+    }
+
+    @Override
     public void disconnected(SocketIOSocket socket, DisconnectReason reason) {
         if (development) {
             admin.emit("socket_disconnected", socket.namespace().name(), socket.id(), reason.wireName(), now());
@@ -175,8 +184,13 @@ final class AdminServerAgent implements ServerObserver {
         }
     }
 
+    @Override
+    public void delivered(SocketIOSocket socket, ArrayNode event) {
+        sent(socket, event);
+    }
+
     private static String now() {
-        return Instant.now().toString();
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(); // as a JavaScript Date says it
     }
 
     /** What the statistics say of the server whatever the time: its id, host name and process id. */

@@ -13,6 +13,10 @@ public interface EngineSessionHandler {
     /** A binary message packet arrived. */
     void onBinary(Buffer data);
 
+    /** The session moved from long-polling to WebSocket. */
+    default void onUpgrade() {
+    }
+
     /**
      * The session is closed; called exactly once. Reasons, as engine.io names them: {@code transport close},
      * {@code transport error}, {@code ping timeout}, {@code parse error}, {@code forced close},

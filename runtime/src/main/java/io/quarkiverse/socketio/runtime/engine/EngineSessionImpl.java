@@ -476,6 +476,11 @@ final class EngineSessionImpl implements EngineSession {
         LOG.debugf("Engine.IO session %s: upgraded to websocket", id);
         drainOutbox();
         flush();
+        try {
+            handler.onUpgrade();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Engine.IO session %s: the upgrade handler failed", id);
+        }
     }
 
     private void abortUpgrade() {

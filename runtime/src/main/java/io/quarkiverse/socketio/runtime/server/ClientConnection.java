@@ -213,6 +213,16 @@ final class ClientConnection implements EngineSessionHandler {
     }
 
     @Override
+    public void onUpgrade() {
+        ServerObserver observer = server.observer();
+        if (observer != ServerObserver.NONE) {
+            for (SocketImpl socket : sockets.values()) {
+                observer.upgraded(socket);
+            }
+        }
+    }
+
+    @Override
     public void onClose(String reason) {
         ServerObserver observer = server.observer();
         if (observer != ServerObserver.NONE) {

@@ -31,6 +31,7 @@ import io.quarkiverse.socketio.runtime.adapter.BroadcastOptions;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace;
 import io.quarkiverse.socketio.runtime.adapter.LocalNamespace.LocalBroadcast;
 import io.quarkiverse.socketio.runtime.parser.OutboundPacket;
+import io.quarkiverse.socketio.runtime.parser.PacketType;
 import io.quarkiverse.socketio.runtime.parser.SocketIOPacket;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
@@ -93,6 +94,18 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
 
     ServerObserver observer() {
         return server.observer();
+    }
+
+    @Override
+    public void delivered(SocketIOPacket packet, List<? extends LocalSocket> recipients) {
+        ServerObserver observer = observer();
+        if (observer == ServerObserver.NONE || packet.type() != PacketType.EVENT) {
+            return;
+        }
+        ArrayNode event = (ArrayNode) packet.data();
+        for (LocalSocket recipient : recipients) {
+            observer.delivered((SocketImpl) recipient, event);
+        }
     }
 
     /** Ack ids are unique in the namespace, so one id can serve every recipient of a broadcast. */

@@ -57,6 +57,10 @@ public interface ServerObserver extends AdapterObserver {
     default void connected(SocketIOSocket socket) {
     }
 
+    /** The client of this socket moved from long-polling to WebSocket (told for each of its sockets). */
+    default void upgraded(SocketIOSocket socket) {
+    }
+
     default void disconnected(SocketIOSocket socket, DisconnectReason reason) {
     }
 
@@ -72,6 +76,10 @@ public interface ServerObserver extends AdapterObserver {
 
     /** An event sent to one socket: its name, then its arguments. */
     default void sent(SocketIOSocket socket, ArrayNode event) {
+    }
+
+    /** A broadcast event written to one socket of this server: its name, then its arguments. */
+    default void delivered(SocketIOSocket socket, ArrayNode event) {
     }
 
     /**

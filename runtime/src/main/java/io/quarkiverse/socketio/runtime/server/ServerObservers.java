@@ -59,6 +59,13 @@ final class ServerObservers implements ServerObserver {
     }
 
     @Override
+    public void upgraded(SocketIOSocket socket) {
+        for (ServerObserver observer : observers) {
+            observer.upgraded(socket);
+        }
+    }
+
+    @Override
     public void disconnected(SocketIOSocket socket, DisconnectReason reason) {
         for (ServerObserver observer : observers) {
             observer.disconnected(socket, reason);
@@ -90,6 +97,13 @@ final class ServerObservers implements ServerObserver {
     public void sent(SocketIOSocket socket, ArrayNode event) {
         for (ServerObserver observer : observers) {
             observer.sent(socket, event);
+        }
+    }
+
+    @Override
+    public void delivered(SocketIOSocket socket, ArrayNode event) {
+        for (ServerObserver observer : observers) {
+            observer.delivered(socket, event);
         }
     }
 
