@@ -2,28 +2,21 @@ package io.quarkiverse.socketio.samples.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Two users chat through the demo page in a real browser: the system Chromium ({@code /usr/bin/chromium}, or the
- * {@code chromium.executable} system property), driven by {@code src/test/js/browser-chat.mjs} with playwright-core.
+ * {@code chromium.executable} system property), driven by {@code src/test/js/browser-chat.mjs} with playwright-core
+ * (see {@link NodeScript}).
  * The screenshot of both pages is left in {@code target/screenshots/chat.png}.
  */
 final class BrowserChat {
 
-    private static final Path SCRIPTS = Path.of("src", "test", "js");
     private static final Path SCREENSHOT = Path.of("target", "screenshots", "chat.png");
     private static final long RUN_TIMEOUT_SECONDS = 60;
     private static final String TEXT = "Hello Bob, café at five?";
@@ -59,48 +52,9 @@ final class BrowserChat {
 
     /** Runs {@code node browser-chat.mjs <url> <screenshot>} and returns its result line, after checking it succeeded. */
     private static JsonNode run(URI url) throws Exception {
-        assertTrue(Files.isDirectory(SCRIPTS.resolve("node_modules").resolve("playwright-core")),
-                "playwright-core is not installed: run `npm ci` in " + SCRIPTS.toAbsolutePath()
-                        + " (the Maven build does it in generate-test-resources)");
-        String chromium = System.getProperty("chromium.executable", "/usr/bin/chromium");
-        assertTrue(Files.isExecutable(Path.of(chromium)), chromium + " not found: apt-get install chromium");
         Files.createDirectories(SCREENSHOT.getParent());
         Files.deleteIfExists(SCREENSHOT);
-
-        File stdout = File.createTempFile("browser-chat", ".out");
-        File stderr = File.createTempFile("browser-chat", ".err");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(System.getProperty("node.executable", "node"), "browser-chat.mjs",
-                    url.toString(), SCREENSHOT.toAbsolutePath().toString())
-                    .directory(SCRIPTS.toFile())
-                    .redirectOutput(stdout)
-                    .redirectError(stderr);
-            builder.environment().put("CHROMIUM", chromium);
-            Process process = builder.start();
-            if (!process.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                fail("browser-chat.mjs still running after " + RUN_TIMEOUT_SECONDS + " s" + output(stdout, stderr));
-            }
-            List<String> lines = Files.readAllLines(stdout.toPath(), StandardCharsets.UTF_8).stream()
-                    .filter(line -> line.startsWith("{"))
-                    .toList();
-            if (lines.size() != 1) {
-                fail("browser-chat.mjs printed " + lines.size() + " result lines, exit code " + process.exitValue()
-                        + output(stdout, stderr));
-            }
-            JsonNode result = new ObjectMapper().readTree(lines.get(0));
-            assertTrue(result.path("ok").asBoolean(false),
-                    "browser-chat.mjs failed: " + result.path("error").asText() + output(stdout, stderr));
-            assertEquals(0, process.exitValue(), "exit code" + output(stdout, stderr));
-            return result;
-        } finally {
-            stdout.delete();
-            stderr.delete();
-        }
-    }
-
-    private static String output(File stdout, File stderr) throws IOException {
-        return "\n--- stdout\n" + Files.readString(stdout.toPath()) + "--- stderr\n" + Files.readString(stderr.toPath());
+        return NodeScript.runBrowser("browser-chat.mjs", RUN_TIMEOUT_SECONDS, url.toString(),
+                SCREENSHOT.toAbsolutePath().toString());
     }
 }
