@@ -167,6 +167,10 @@ try {
     socketsAfter: (await rows(sockets)).map(([id]) => id),
   };
   await shot(admin, "08-sockets-after");
+  // the dashboard once a few rounds of statistics filled its charts (a picture for people; nothing asserted)
+  await nav(admin, "Dashboard");
+  await admin.waitForTimeout(4500);
+  await shot(admin, "09-dashboard");
   print({ ok: true, ...seen });
 } catch (error) {
   code = 1;
