@@ -59,6 +59,10 @@ try {
   await waitUntil(async () => (await disconnections.allTextContents()).some((t) => Number(t) > 0),
     "the Activity page to count the disconnect");
   const activity = await readActivity(page);
+  // live: the stream brings the seconds that follow, without reloading the page
+  await waitUntil(async () => (await readActivity(page)).seconds >= activity.seconds + 2,
+    "the charts to draw two more seconds");
+  activity.live = true;
   await page.screenshot({ path: screenshots + "/devui-activity.png", fullPage: true });
   print({ ok: true, before, after, activity });
 } catch (e) {
@@ -82,7 +86,8 @@ async function waitUntil(check, what) {
 /**
  * What the Activity page shows: {totals: {"<worker>": {connections, disconnections, received, emitted}} from its
  * table, charts: {"<measure>": {"<line name>": sum of its points}} from the option of each chart's ECharts instance
- * (what is drawn, not what the page meant to draw), seconds: how many seconds the charts span}.
+ * (what is drawn, not what the page meant to draw), seconds: how many seconds the charts span}; live: true once the
+ * charts drew two more seconds.
  */
 async function readActivity(page) {
   const totals = {};

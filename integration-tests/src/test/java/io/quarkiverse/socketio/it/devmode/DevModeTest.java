@@ -269,6 +269,7 @@ class DevModeTest {
         assertTrue(activity.path("totals").path(workers.get(annId).toString()).path("emitted").asLong() >= 1,
                 "ann's shout, broadcast from her worker" + all);
         assertTrue(activity.path("seconds").asInt() >= 2, "the charts span the seconds so far" + all);
+        assertTrue(activity.path("live").asBoolean(), "the charts go on, second by second" + all);
         assertTrue(Files.size(SCREENSHOTS.resolve("devui-activity.png")) > 10_000, "the screenshot was saved");
     }
 
