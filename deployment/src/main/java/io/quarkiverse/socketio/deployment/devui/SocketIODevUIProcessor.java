@@ -30,6 +30,10 @@ public class SocketIODevUIProcessor {
                 .title("Events")
                 .icon("font-awesome-solid:list")
                 .componentLink("qwc-socketio-events.js"));
+        card.addPage(Page.webComponentPageBuilder()
+                .title("Activity")
+                .icon("font-awesome-solid:chart-line")
+                .componentLink("qwc-socketio-activity.js"));
         return card;
     }
 

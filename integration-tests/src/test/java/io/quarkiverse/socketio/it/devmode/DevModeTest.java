@@ -212,6 +212,8 @@ class DevModeTest {
     /**
      * The card's "Rooms and sockets" page in Chromium, with three clients in two rooms: each socket is listed under
      * its worker with its room; "Disconnect" on one socket disconnects that client and the page stops listing it.
+     * Then the "Activity" page: per worker, its charts and its totals count the connections, the events received
+     * and the disconnect.
      */
     @Test
     void devUiPageListsSocketsAndDisconnectsOne() throws Exception {
@@ -222,6 +224,9 @@ class DevModeTest {
         String bobId = bob.id();
         String cidId = cid.id();
         Map<String, Integer> workers = Map.of(annId, workerOf(ann), bobId, workerOf(bob), cidId, workerOf(cid));
+        assertEquals(Set.of(1, 2), Set.copyOf(workers.values()), "handshakes spread over both workers " + workers);
+        // one more event, and a broadcast: emitted by ann's worker
+        assertEquals(true, await(emitWithAck(ann, "shout", "hi"), "shout")[0]);
         CompletableFuture<Object[]> bobGone = once(bob, Socket.EVENT_DISCONNECT);
 
         Files.createDirectories(SCREENSHOTS);
@@ -242,6 +247,30 @@ class DevModeTest {
         assertTrue(after.path(workers.get(bobId).toString()).path("sockets").path(bobId).isMissingNode(), all);
         assertTrue(after.path(workers.get(annId).toString()).path("sockets").path(annId).isArray(), all);
         assertTrue(Files.size(SCREENSHOTS.resolve("after.png")) > 10_000, "the screenshot was saved");
+
+        // the Activity page: every connection and event so far, on the worker that had it, in the table and in the
+        // lines the charts draw (one line per worker)
+        JsonNode activity = r.path("activity");
+        for (int worker : List.of(1, 2)) {
+            JsonNode totals = activity.path("totals").path(String.valueOf(worker));
+            long sockets = workers.values().stream().filter(w -> w == worker).count();
+            long events = sockets + (workers.get(annId) == worker ? 1 : 0); // a "where" each, ann's "shout"
+            int disconnects = workers.get(bobId) == worker ? 1 : 0;
+            assertEquals(sockets, totals.path("connections").asLong(), "connections of worker " + worker + all);
+            assertEquals(events, totals.path("received").asLong(), "events received by worker " + worker + all);
+            assertEquals(disconnects, totals.path("disconnections").asLong(), "disconnects on " + worker + all);
+            for (String measure : List.of("connections", "disconnections", "received", "emitted")) {
+                JsonNode drawn = activity.path("charts").path(measure).path("worker " + worker);
+                assertTrue(drawn.isNumber(), "a line for worker " + worker + " in the chart of " + measure + all);
+                assertEquals(totals.path(measure).asLong(), drawn.asLong(),
+                        "the chart of " + measure + " draws the table's count for worker " + worker + all);
+            }
+        }
+        assertTrue(activity.path("totals").path(workers.get(annId).toString()).path("emitted").asLong() >= 1,
+                "ann's shout, broadcast from her worker" + all);
+        assertTrue(activity.path("seconds").asInt() >= 2, "the charts span the seconds so far" + all);
+        assertTrue(activity.path("live").asBoolean(), "the charts go on, second by second" + all);
+        assertTrue(Files.size(SCREENSHOTS.resolve("devui-activity.png")) > 10_000, "the screenshot was saved");
     }
 
     /** Live reload: the handler's source changes; after the reload the reconnected client gets the new answer. */

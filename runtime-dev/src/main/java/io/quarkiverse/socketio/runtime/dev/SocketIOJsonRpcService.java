@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.event.Observes;
@@ -40,9 +41,11 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The Dev UI's JSON-RPC methods for the "Socket.IO cluster" card (dev mode only): the workers, their namespaces,
- * rooms and sockets, a live event log, and the actions (disconnect a socket, emit a test event, and the operator's
- * restart, reload and scale on the dev cluster).
- * The page streams {@link #streamState()} and {@link #streamEvents()}; the other methods answer once.
+ * rooms and sockets, a live event log, the counts per second of each worker (connections, disconnections, events) for
+ * the charts, and the actions (disconnect a socket, emit a test event, and the operator's restart, reload and scale on
+ * the dev cluster).
+ * The pages stream {@link #streamState()}, {@link #streamEvents()} and {@link #streamActivity()}; the other methods
+ * answer once.
  */
 public class SocketIOJsonRpcService {
 
@@ -67,10 +70,12 @@ public class SocketIOJsonRpcService {
     private final BroadcastProcessor<JsonObject> events = BroadcastProcessor.create();
     /** guarded by itself */
     private final ArrayDeque<JsonObject> recent = new ArrayDeque<>();
+    private final Activity activity = new Activity(System::currentTimeMillis);
 
     void observeFromStart(@Observes StartupEvent event) {
-        // the log numbers a server on its own 1, as the card does
+        // the log and the charts number a server on its own 1, as the card does
         servers.addObserver((worker, server) -> new EventLog(Math.max(worker, 1)));
+        servers.addObserver((worker, server) -> activity.observer(Math.max(worker, 1)));
     }
 
     // ------------------------------------------------------------------ reads
@@ -182,6 +187,41 @@ public class SocketIOJsonRpcService {
         }
     }
 
+    /**
+     * Per worker, the connections, disconnections, events received and events emitted of each second since the
+     * application started, at most the last five minutes: what the Activity page draws when it opens, before
+     * {@link #streamActivity()} brings the seconds that follow. {@code from} and {@code to} are epoch seconds, both
+     * included; each worker has one array per measure, one count per second.
+     */
+    public JsonObject getActivity() {
+        return activity.series(workerIndexes());
+    }
+
+    /**
+     * Each second as it completes, per worker: {@code second} and its counts. It starts a few seconds back, so that
+     * the page misses none between its {@link #getActivity()} and this stream; the page skips the seconds it has.
+     */
+    public Multi<JsonObject> streamActivity() {
+        return Multi.createFrom().deferred(() -> {
+            AtomicLong done = new AtomicLong(activity.lastCompleteSecond() - ACTIVITY_OVERLAP);
+            // polled more often than once a second, so that a second shows soon after it ends
+            return Multi.createFrom().ticks().every(Duration.ofMillis(250)).onItem().transformToIterable(tick -> {
+                long last = activity.lastCompleteSecond();
+                long first = Math.max(done.get() + 1, last - ActivityRing.SECONDS + 1);
+                done.set(Math.max(done.get(), last));
+                List<JsonObject> seconds = new ArrayList<>();
+                List<Integer> current = workerIndexes();
+                for (long second = first; second <= last; second++) {
+                    seconds.add(activity.second(second, current));
+                }
+                return seconds;
+            });
+        });
+    }
+
+    /** How many seconds before the current one {@link #streamActivity()} starts. */
+    private static final int ACTIVITY_OVERLAP = 5;
+
     /** The workers and sockets, now and then every second while they change. */
     public Multi<JsonObject> streamState() {
         return everySecond().map(tick -> new JsonObject().put("workers", getWorkers()).put("sockets", getSockets()))
@@ -290,6 +330,10 @@ public class SocketIOJsonRpcService {
         }
         return cluster.workers().stream()
                 .map(w -> new WorkerView(w.index(), w.node(), w.startedAt(), w.restarts(), w.server())).toList();
+    }
+
+    private List<Integer> workerIndexes() {
+        return workerViews().stream().map(WorkerView::index).toList();
     }
 
     /** When a server on its own started: with the application. */
