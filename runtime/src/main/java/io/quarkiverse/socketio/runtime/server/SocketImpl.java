@@ -1,9 +1,11 @@
 package io.quarkiverse.socketio.runtime.server;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -146,7 +148,8 @@ final class SocketImpl implements SocketIOSocket, LocalSocket {
 
     @Override
     public void join(String... rooms) {
-        namespace.adapter().addAll(id, Set.of(rooms));
+        // in the order given (rooms created in that order: Redis subscriptions too), duplicates once
+        namespace.adapter().addAll(id, new LinkedHashSet<>(Arrays.asList(rooms)));
         for (String room : rooms) {
             namespace.observer().joined(this, room);
         }
