@@ -90,6 +90,18 @@ final class PackagedCluster implements AutoCloseable {
      * @param extraArgs JVM options added after the defaults (a later {@code -D} of the same name wins)
      */
     static PackagedCluster start(String name, Duration startTimeout, String... extraArgs) throws Exception {
+        PackagedCluster cluster = launch(name, extraArgs);
+        try {
+            cluster.awaitLine(LISTENING, startTimeout);
+        } catch (Throwable e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    /** Starts the cluster's primary and returns at once (for a start that is meant to fail, say). */
+    static PackagedCluster launch(String name, String... extraArgs) throws Exception {
         assertTrue(Files.isRegularFile(JAR), JAR.toAbsolutePath() + " is missing: it is built by quarkus:build in the "
                 + "package phase (run the cluster ITs with `verify`)");
         Files.createDirectories(LOG_DIR);
@@ -110,12 +122,6 @@ final class PackagedCluster implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         PackagedCluster cluster = new PackagedCluster(name, process, port, logFile);
         cluster.readOutput(start);
-        try {
-            cluster.awaitLine(LISTENING, startTimeout);
-        } catch (Throwable e) {
-            cluster.close();
-            throw e;
-        }
         return cluster;
     }
 

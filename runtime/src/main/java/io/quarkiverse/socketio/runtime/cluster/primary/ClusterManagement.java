@@ -42,20 +42,34 @@ final class ClusterManagement {
     private ClusterManagement() {
     }
 
-    /** Serves the endpoints when the management interface is enabled; completes with the server, or null. */
-    static Future<HttpServer> listen(Vertx vertx, Config config, ClusterPrimary primary, boolean actionsEnabled) {
+    /** Where the management interface listens, as Quarkus's settings say; {@code null} when it is not enabled. */
+    record Address(String host, int port, String prefix) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    static Address address(Config config) {
         if (!config.getOptionalValue("quarkus.management.enabled", Boolean.class).orElse(false)) {
-            return Future.succeededFuture();
+            return null;
         }
         String host = config.getOptionalValue("quarkus.management.host", String.class).orElse("0.0.0.0");
         int port = config.getOptionalValue("quarkus.management.port", Integer.class).orElse(9000);
         String root = config.getOptionalValue("quarkus.management.root-path", String.class).orElse("/q");
-        String prefix = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+        return new Address(host, port, root.endsWith("/") ? root.substring(0, root.length() - 1) : root);
+    }
+
+    /** Serves the endpoints at {@code address} ({@code null}: not enabled); completes with the server, or null. */
+    static Future<HttpServer> listen(Vertx vertx, Address address, ClusterPrimary primary, boolean actionsEnabled) {
+        if (address == null) {
+            return Future.succeededFuture();
+        }
         return vertx.createHttpServer()
-                .requestHandler(request -> handle(vertx, request, prefix, primary, actionsEnabled))
-                .listen(port, host)
+                .requestHandler(request -> handle(vertx, request, address.prefix(), primary, actionsEnabled))
+                .listen(address.port(), address.host())
                 .onSuccess(server -> LOG.infof("Socket.IO cluster management endpoints on http://%s:%d%s/socketio",
-                        host, server.actualPort(), prefix));
+                        address.host(), server.actualPort(), address.prefix()));
     }
 
     private static void handle(Vertx vertx, HttpServerRequest request, String prefix, ClusterPrimary primary,

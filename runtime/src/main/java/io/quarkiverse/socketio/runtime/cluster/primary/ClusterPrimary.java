@@ -1,5 +1,6 @@
 package io.quarkiverse.socketio.runtime.cluster.primary;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -121,20 +122,43 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
             throw new IllegalStateException("No Socket.IO cluster worker became ready within "
                     + startTimeout.toMillis() + " ms; see the workers' log above");
         }
+        // each listener fails with what failed and the setting that moves it: the three are often confused
         try {
             router.listen(host, port).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            control = ClusterControl.listen(ClusterControl.directory(port), this);
-            management = ClusterManagement.listen(vertx, ConfigProvider.getConfig(), this, config.managementActions())
+        } catch (Exception e) {
+            throw cannotStart(drain, e, "listen on its public address " + host + ":" + port,
+                    "another process holds it: stop that process, or change quarkus.http.port (or quarkus.http.host)");
+        }
+        Path controlDirectory = ClusterControl.directory(port);
+        try {
+            control = ClusterControl.listen(controlDirectory, this);
+        } catch (Exception e) {
+            throw cannotStart(drain, e, "open its control socket in " + controlDirectory,
+                    "the operator's commands reach the primary there: make the directory this user's with "
+                            + "permissions rwx------, or remove it if no primary of port " + port + " runs");
+        }
+        ClusterManagement.Address managementAddress = ClusterManagement.address(ConfigProvider.getConfig());
+        try {
+            management = ClusterManagement.listen(vertx, managementAddress, this, config.managementActions())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            abort(drain);
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException("The Socket.IO cluster primary cannot listen on " + host + ":" + port + ": "
-                    + cause.getMessage(), cause);
+            throw cannotStart(drain, e, "listen on the management interface " + managementAddress,
+                    "another process holds it (two clusters on one host both take 9000 by default): change "
+                            + "quarkus.management.port (or quarkus.management.host), or set "
+                            + "quarkus.management.enabled=false");
         }
         LOG.infof("Socket.IO cluster primary listening on http://%s:%d with %d workers", host, port, workerCount);
         // The application's startup must not go on in the primary: this thread waits until the process ends.
         new CountDownLatch(1).await();
+    }
+
+    /** Stops what started, and says what could not be done, why, and what to change. */
+    private IllegalStateException cannotStart(Thread drainHook, Exception e, String what, String advice) {
+        abort(drainHook);
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause()
+                : e;
+        return new IllegalStateException("The Socket.IO cluster primary cannot " + what + ": " + cause.getMessage()
+                + "; " + advice, cause);
     }
 
     /** Stops what started when the cluster cannot serve; the failure then ends the process with its own status. */
