@@ -1,6 +1,7 @@
 package io.quarkiverse.socketio.runtime.server;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
@@ -16,101 +17,80 @@ final class ServerObservers implements ServerObserver {
         this.observers = observers.toArray(ServerObserver[]::new);
     }
 
+    /** A call for each observer (a lambda per event: only dev mode, where the Dev UI observes too, gets here). */
+    private void each(Consumer<ServerObserver> call) {
+        for (ServerObserver observer : observers) {
+            call.accept(observer);
+        }
+    }
+
     @Override
     public void remoteMessage(String from, String type, String namespace) {
-        for (ServerObserver observer : observers) {
-            observer.remoteMessage(from, type, namespace);
-        }
+        each(o -> o.remoteMessage(from, type, namespace));
     }
 
     @Override
     public void clientOpened(String transport) {
-        for (ServerObserver observer : observers) {
-            observer.clientOpened(transport);
-        }
+        each(o -> o.clientOpened(transport));
     }
 
     @Override
     public void clientClosed(String reason) {
-        for (ServerObserver observer : observers) {
-            observer.clientClosed(reason);
-        }
+        each(o -> o.clientClosed(reason));
     }
 
     @Override
     public void packetReceived(int bytes) {
-        for (ServerObserver observer : observers) {
-            observer.packetReceived(bytes);
-        }
+        each(o -> o.packetReceived(bytes));
     }
 
     @Override
     public void packetSent(int bytes) {
-        for (ServerObserver observer : observers) {
-            observer.packetSent(bytes);
-        }
+        each(o -> o.packetSent(bytes));
     }
 
     @Override
     public void connected(SocketIOSocket socket) {
-        for (ServerObserver observer : observers) {
-            observer.connected(socket);
-        }
+        each(o -> o.connected(socket));
     }
 
     @Override
     public void upgraded(SocketIOSocket socket) {
-        for (ServerObserver observer : observers) {
-            observer.upgraded(socket);
-        }
+        each(o -> o.upgraded(socket));
     }
 
     @Override
     public void disconnected(SocketIOSocket socket, DisconnectReason reason) {
-        for (ServerObserver observer : observers) {
-            observer.disconnected(socket, reason);
-        }
+        each(o -> o.disconnected(socket, reason));
     }
 
     @Override
     public void joined(SocketIOSocket socket, String room) {
-        for (ServerObserver observer : observers) {
-            observer.joined(socket, room);
-        }
+        each(o -> o.joined(socket, room));
     }
 
     @Override
     public void left(SocketIOSocket socket, String room) {
-        for (ServerObserver observer : observers) {
-            observer.left(socket, room);
-        }
+        each(o -> o.left(socket, room));
     }
 
     @Override
     public void received(SocketIOSocket socket, ArrayNode event) {
-        for (ServerObserver observer : observers) {
-            observer.received(socket, event);
-        }
+        each(o -> o.received(socket, event));
     }
 
     @Override
     public void sent(SocketIOSocket socket, ArrayNode event) {
-        for (ServerObserver observer : observers) {
-            observer.sent(socket, event);
-        }
+        each(o -> o.sent(socket, event));
     }
 
     @Override
     public void delivered(SocketIOSocket socket, ArrayNode event) {
-        for (ServerObserver observer : observers) {
-            observer.delivered(socket, event);
-        }
+        each(o -> o.delivered(socket, event));
     }
 
     @Override
     public void broadcast(String namespace, String selection, ArrayNode event) {
-        for (ServerObserver observer : observers) {
-            observer.broadcast(namespace, selection, event);
-        }
+        each(o -> o.broadcast(namespace, selection, event));
     }
 }
