@@ -18,7 +18,8 @@ import io.socket.client.Socket;
 /**
  * What the official Socket.IO Admin UI's client does on a server's admin namespace ({@code /admin}), spoken by the
  * official Java client: it logs in with {@code auth = {username, password}}, keeps the {@code server_stats} of every
- * server as they come, the first {@code session}, {@code config} and {@code all_sockets}, and sends the UI's actions
+ * server as they come, the first {@code session}, {@code config} and {@code all_sockets}, the notices
+ * {@code socket_disconnected} and {@code room_joined}, and sends the UI's actions
  * ({@code join}, {@code leave}, {@code _disconnect}, {@code emit}) as the UI sends them.
  */
 final class AdminUiClient implements AutoCloseable {
@@ -32,6 +33,10 @@ final class AdminUiClient implements AutoCloseable {
     final CompletableFuture<Object[]> session;
     final CompletableFuture<Object[]> config;
     final CompletableFuture<Object[]> allSockets;
+    /** The notices of the development mode: {@code [nsp, id, reason, date]} each. */
+    final List<JsonNode> socketsDisconnected;
+    /** The notices of the development mode: {@code [nsp, room, id, date]} each. */
+    final List<JsonNode> roomsJoined;
 
     record Stats(JsonNode stats, long at) {
     }
@@ -42,6 +47,8 @@ final class AdminUiClient implements AutoCloseable {
         this.session = JavaClients.once(socket, "session");
         this.config = JavaClients.once(socket, "config");
         this.allSockets = JavaClients.once(socket, "all_sockets");
+        this.socketsDisconnected = JavaClients.collect(socket, "socket_disconnected");
+        this.roomsJoined = JavaClients.collect(socket, "room_joined");
         socket.on("server_stats", args -> {
             JsonNode one = JavaClients.normalize(args).path(0);
             synchronized (stats) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -241,8 +242,9 @@ abstract class RedisHosts {
      * password is refused on host A; a UI logged in on host A gets the statistics of all five servers within a few
      * rounds, and so does one logged in on Node; the sockets the UI on A is sent ({@code all_sockets}) are those of
      * every server, and so are those the UI on Node is sent; the UI on A disconnects one client of host B and one of
-     * Node by their ids (those two only), and makes a client of Node join a room (Node finds it there, a broadcast
-     * from host B to the room reaches it alone); the UI on Node emits to a client of host B. Its own clients (in the
+     * Node by their ids (those two only; the notices socket_disconnected of host B and of Node reach it), and makes a
+     * client of Node join a room (Node finds it there, Node's notice room_joined reaches the UI on A, a broadcast
+     * from host B to the room reaches that client alone); the UI on Node emits to a client of host B. Its own clients (in the
      * room {@code ui}) are gone again before the next test.
      */
     @Test
@@ -319,6 +321,7 @@ abstract class RedisHosts {
             // _disconnect from the UI on A: a client of host B and one of Node, by their ids; nobody else
             Map<HostClient, List<String>> before = new LinkedHashMap<>();
             cast.forEach(c -> before.put(c, c.disconnects()));
+            Map<HostClient, String> victimIds = Map.of(onB, onB.id(), onNode, onNode.id()); // a client forgets it
             onHostA.disconnect(NodePeer.NAMESPACE, false, onB.id());
             onHostA.disconnect(NodePeer.NAMESPACE, false, onNode.id());
             for (HostClient victim : List.of(onB, onNode)) {
@@ -330,6 +333,16 @@ abstract class RedisHosts {
                 assertEquals(List.of(), other.disconnects(), other + " stays connected");
             }
             before.forEach((c, d) -> assertEquals(d, c.disconnects(), c + " stays connected"));
+            // development mode: each server tells every UI of its sockets' disconnections (Node's notice carries a
+            // JavaScript Date, which Node's classic and sharded adapters encode as a MessagePack timestamp)
+            for (HostClient victim : List.of(onB, onNode)) {
+                JsonNode notice = eventually(() -> notice(onHostA.socketsDisconnected, 1, victimIds.get(victim)),
+                        n -> n != null,
+                        Duration.ofSeconds(5), "socket_disconnected of " + victim + " on " + onHostA);
+                assertEquals(NodePeer.NAMESPACE, notice.path(0).asText(), notice.toString());
+                assertEquals("server namespace disconnect", notice.path(2).asText(), notice.toString());
+                Instant.parse(notice.path(3).asText());
+            }
             assertTrue(onHostA.connected() && onPeer.connected(), "the UIs stay connected");
 
             // join from the UI on A: the client of Node joins "ui-joined"; Node finds it there, a broadcast from host B
@@ -337,6 +350,9 @@ abstract class RedisHosts {
             onHostA.join(NodePeer.NAMESPACE, "ui-joined", joiner.id());
             eventually(() -> nodeFetch("ui-joined"), Map.of(joiner.id(), joiner.name)::equals, Duration.ofSeconds(5),
                     "Node's fetchSockets(ui-joined) = " + joiner);
+            JsonNode joinedNotice = eventually(() -> notice(onHostA.roomsJoined, 2, joiner.id()), n -> n != null
+                    && n.path(1).asText().equals("ui-joined"), Duration.ofSeconds(5), "room_joined from Node on " + onHostA);
+            Instant.parse(joinedNotice.path(3).asText());
             on("B1").ack("chat", selection(List.of("ui-joined")).put("text", "to-ui-joined-from-B"));
             List<HostClient> notJoined = new ArrayList<>(cast);
             notJoined.addAll(List.of(nextToIt, onA));
@@ -757,6 +773,19 @@ abstract class RedisHosts {
             }
             closeAll(clients);
             closeAll(processes);
+        }
+    }
+
+    /** The last of the Admin UI's notices whose argument at {@code index} is {@code id}, or null. */
+    private static JsonNode notice(List<JsonNode> notices, int index, String id) {
+        synchronized (notices) {
+            JsonNode found = null;
+            for (JsonNode notice : notices) {
+                if (notice.path(index).asText().equals(id)) {
+                    found = notice;
+                }
+            }
+            return found;
         }
     }
 
