@@ -11,6 +11,8 @@
 //                    subscriptionMode, streamName, sessionKeyPrefix, maxLen, ...)
 //   recovery         connection state recovery: true, false or {maxDisconnectionDuration, skipMiddlewares};
 //                    default true for streams, false for the others
+//   adminUi          the options of @socket.io/admin-ui's instrument(io, options) (auth, mode, serverId, ...): the
+//                    server serves the Admin UI's namespace (/admin unless namespaceName says otherwise)
 //
 // Prints one JSON line per fact on stdout: {"ready":true,"port":N} once listening; {"connection":sid,"nsp",...} and
 // {"disconnect":sid,...} for sockets; {"serverSideEmit":event,"nsp","args":[...]} for every server-side event received;
@@ -24,6 +26,7 @@ import { createClient } from "redis";
 import { Server } from "socket.io";
 import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
 import { createAdapter as createStreamsAdapter } from "@socket.io/redis-streams-adapter";
+import { instrument } from "@socket.io/admin-ui";
 import { errorText, fromJson, out, printUncaught } from "./json-lines.mjs";
 
 const KINDS = ["classic", "classic-specific", "sharded", "sharded-dynamic", "streams"];
@@ -240,6 +243,8 @@ process.on("SIGINT", stop);
 
 try {
     io.adapter(await makeAdapter());
+    // before the namespaces: its listeners come first on each, as when an application calls it at startup
+    if (options.adminUi) instrument(io, options.adminUi);
     for (const name of NAMESPACES) setUpNamespace(io.of(name));
     httpServer.on("error", (e) => {
         out({ error: "http: " + errorText(e) });

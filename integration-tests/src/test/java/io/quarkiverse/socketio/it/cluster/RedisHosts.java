@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -46,13 +47,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkiverse.socketio.it.support.JavaClients;
+
 /**
  * Several hosts on one Redis, with one of the three Redis adapters (a subclass per adapter): two hosts, each the
  * packaged application as a cluster of two workers behind its primary ({@code A} and {@code B}, on different ports),
  * and one Node.js server on Node's own adapter of the same kind ({@code node}, {@code redis-peer.mjs}), all on one
  * {@code redis-server}: five servers of the namespace {@code /cluster}. The official Java and JavaScript clients are
- * connected to all three. One Redis and one set of servers serve every test of a class, in this order:
+ * connected to all three. Every server serves the Socket.IO Admin UI too (namespace {@code /admin}, basic login,
+ * development mode): the hosts by configuration, Node by {@code instrument()} of {@code @socket.io/admin-ui}. One
+ * Redis and one set of servers serve every test of a class, in this order:
  * <ol>
+ * <li>the Admin UI logged in on host A and on Node: each gets the statistics of all five servers and the sockets of
+ * all of them, and its actions reach the sockets of any server;</li>
  * <li>the operations across servers, each started from every server: room broadcasts, counted per client (each
  * member gets each once, the others nothing), fetchSockets, socketsJoin / socketsLeave, serverSideEmit with acks,
  * broadcasts with acks, disconnectSockets, and the server count;</li>
@@ -72,6 +79,12 @@ abstract class RedisHosts {
     static final String NODE = "node";
     static final String R1 = "r1";
     static final String R2 = "r2";
+    /** The Admin UI's login on every server; the hash is bcrypt's of {@link #ADMIN_PASSWORD}. */
+    static final String ADMIN_USER = "admin";
+    static final String ADMIN_PASSWORD = "changeit";
+    static final String ADMIN_PASSWORD_HASH = "$2b$10$heqvAkYMez.Va6Et2uXInOnkCT6/uQj1brkrbyG3LpopDklcq7ZOS";
+    /** How long the Admin UI may wait for the statistics of all five servers: they come every 2 s from each. */
+    static final Duration ADMIN_STATS_WITHIN = Duration.ofSeconds(10);
     /** The requests-timeout of the Java servers and of Node's adapters. */
     static final Duration REQUESTS_TIMEOUT = Duration.ofSeconds(5);
     /** How soon a request waiting for a killed worker must end: well under {@link #REQUESTS_TIMEOUT}. */
@@ -103,7 +116,7 @@ abstract class RedisHosts {
             Future<PackagedCluster> a = starting.submit(() -> startHost("hostA"));
             Future<PackagedCluster> b = starting.submit(() -> startHost("hostB"));
             try {
-                node = NodePeer.start(name, kind, redis, null);
+                node = NodePeer.start(name, kind, redis, nodeAdminUiOptions());
                 hostA = get(a);
             } catch (Exception e) {
                 try {
@@ -131,7 +144,21 @@ abstract class RedisHosts {
 
     private PackagedCluster startHost(String host) throws Exception {
         return PackagedCluster.start(name + "-" + host, Duration.ofSeconds(120),
-                kind.javaArgs(redis, "-Dquarkus.socketio.cluster.restart-delay=200ms"));
+                kind.javaArgs(redis, "-Dquarkus.socketio.cluster.restart-delay=200ms",
+                        "-Dquarkus.socketio.admin-ui.enabled=true",
+                        "-Dquarkus.socketio.admin-ui.authentication=basic",
+                        "-Dquarkus.socketio.admin-ui.username=" + ADMIN_USER,
+                        "-Dquarkus.socketio.admin-ui.password-hash=" + ADMIN_PASSWORD_HASH,
+                        "-Dquarkus.socketio.admin-ui.mode=development"));
+    }
+
+    /** The Node peer calls {@code instrument(io, ...)} of {@code @socket.io/admin-ui} with the same login. */
+    private static String nodeAdminUiOptions() {
+        ObjectNode adminUi = emptyObject().put("mode", "development").put("serverId", NODE);
+        adminUi.putObject("auth").put("type", "basic").put("username", ADMIN_USER).put("password", ADMIN_PASSWORD_HASH);
+        ObjectNode options = emptyObject();
+        options.set("adminUi", adminUi);
+        return options.toString();
     }
 
     private static <T> T get(Future<T> future) throws Exception {
@@ -211,11 +238,145 @@ abstract class RedisHosts {
     }
 
     /**
+     * The Admin UI (all five servers instrumented, the hosts by configuration, Node by {@code instrument()}): a wrong
+     * password is refused on host A; a UI logged in on host A gets the statistics of all five servers within a few
+     * rounds, and so does one logged in on Node; the sockets the UI on A is sent ({@code all_sockets}) are those of
+     * every server, and so are those the UI on Node is sent; the UI on A disconnects one client of host B and one of
+     * Node by their ids (those two only; the notices socket_disconnected of host B and of Node reach it), and makes a
+     * client of Node join a room (Node finds it there, Node's notice room_joined reaches the UI on A, a broadcast
+     * from host B to the room reaches that client alone); the UI on Node emits to a client of host B. Its own clients (in the
+     * room {@code ui}) are gone again before the next test.
+     */
+    @Test
+    @Order(2)
+    void theAdminUiSeesEveryServerAndActsOnEvery() throws Exception {
+        assertEquals("invalid credentials", AdminUiClient.refusal(hostA.uri(), ADMIN_USER, "changeIt"),
+                "a wrong password on host A");
+
+        List<HostClient> extra = new ArrayList<>();
+        List<AdminUiClient> uis = new ArrayList<>();
+        try {
+            HostClient onB = HostClient.Java.connect("UI-B-victim", "B", hostB.uri(), "ui");
+            extra.add(onB);
+            HostClient nextToIt = HostClient.Java.connect("UI-B-stays", "B", hostB.uri(), "ui");
+            extra.add(nextToIt);
+            HostClient onNode = HostClient.Java.connect("UI-N-victim", NODE, node.uri(), "ui");
+            extra.add(onNode);
+            HostClient joiner = HostClient.Java.connect("UI-N-joiner", NODE, node.uri(), "ui");
+            extra.add(joiner);
+            HostClient onA = HostClient.Java.connect("UI-A-stays", "A", hostA.uri(), "ui");
+            extra.add(onA);
+
+            String hostname = java.net.InetAddress.getLocalHost().getHostName();
+            Set<String> fiveServers = new TreeSet<>(Set.of(NODE));
+            javaWorkerPids().forEach(pid -> fiveServers.add(hostname + "#" + pid));
+
+            long loggingIn = System.nanoTime();
+            AdminUiClient onHostA = AdminUiClient.login("ui-on-A", hostA.uri(), ADMIN_USER, ADMIN_PASSWORD);
+            uis.add(onHostA);
+            AdminUiClient onPeer = AdminUiClient.login("ui-on-node", node.uri(), ADMIN_USER, ADMIN_PASSWORD);
+            uis.add(onPeer);
+            assertFalse(HostClient.await(onHostA.session, "the session of the UI on A")[0].toString().isEmpty());
+            assertTrue(HostClient.await(onHostA.config, "the config of the UI on A")[0].toString()
+                    .contains("MDISCONNECT"), "host A lets the UI act");
+
+            eventually(onHostA::serverIds, fiveServers::equals, ADMIN_STATS_WITHIN,
+                    "statistics from the five servers " + fiveServers + " on host A's UI");
+            long seenOnA = millisSince(loggingIn);
+            eventually(onPeer::serverIds, fiveServers::equals, ADMIN_STATS_WITHIN,
+                    "statistics from the five servers " + fiveServers + " on Node's UI");
+            long seenOnNode = millisSince(loggingIn);
+            report("%s: the Admin UI saw the statistics of all five servers %d ms after its login on host A began "
+                    + "(%d stats), the UI on Node after %d ms (%d stats)", kind, seenOnA, onHostA.stats().size(),
+                    seenOnNode, onPeer.stats().size());
+            for (AdminUiClient.Stats stats : onHostA.stats()) {
+                JsonNode one = stats.stats();
+                boolean fromNode = one.path("serverId").asText().equals(NODE);
+                assertTrue(fromNode || one.path("serverId").asText().endsWith("#" + one.path("pid").asLong()),
+                        "a worker's serverId is <hostname>#<pid>: " + one);
+                assertTrue(one.path("namespaces").toString().contains("\"/cluster\""), "its namespaces: " + one);
+            }
+
+            // all_sockets: fetchSockets of every namespace from the server holding the UI, so every server's sockets
+            Set<String> everyClusterSocket = new TreeSet<>(names(cast).keySet());
+            extra.forEach(c -> everyClusterSocket.add(c.id()));
+            for (AdminUiClient ui : uis) {
+                JsonNode all = JavaClients.normalize(HostClient.await(ui.allSockets, "all_sockets of " + ui)).path(0);
+                Map<String, JsonNode> cluster = new TreeMap<>();
+                for (JsonNode socket : all) {
+                    if (socket.path("nsp").asText().equals(NodePeer.NAMESPACE)) {
+                        assertTrue(cluster.put(socket.path("id").asText(), socket) == null, "twice: " + socket);
+                    }
+                }
+                assertEquals(everyClusterSocket, cluster.keySet(), "the /cluster sockets of all_sockets on " + ui);
+                for (HostClient client : List.of(onB, onNode, onA)) {
+                    JsonNode socket = cluster.get(client.id());
+                    assertEquals(client.name, socket.path("data").path("name").asText(), "on " + ui + ": " + socket);
+                    assertEquals(12, socket.path("clientId").asText().length(), "on " + ui + ": " + socket);
+                    assertTrue(textsOf(socket.path("rooms")).contains("ui"), "on " + ui + ": " + socket);
+                    assertFalse(socket.path("data").has("_admin"), "on " + ui + ": " + socket);
+                }
+            }
+
+            // _disconnect from the UI on A: a client of host B and one of Node, by their ids; nobody else
+            Map<HostClient, List<String>> before = new LinkedHashMap<>();
+            cast.forEach(c -> before.put(c, c.disconnects()));
+            Map<HostClient, String> victimIds = Map.of(onB, onB.id(), onNode, onNode.id()); // a client forgets it
+            onHostA.disconnect(NodePeer.NAMESPACE, false, onB.id());
+            onHostA.disconnect(NodePeer.NAMESPACE, false, onNode.id());
+            for (HostClient victim : List.of(onB, onNode)) {
+                eventually(victim::disconnects, d -> !d.isEmpty(), Duration.ofSeconds(5), victim + " disconnected");
+                assertEquals(List.of("io server disconnect"), victim.disconnects(), "how " + victim + " was disconnected");
+            }
+            Thread.sleep(300);
+            for (HostClient other : List.of(nextToIt, joiner, onA)) {
+                assertEquals(List.of(), other.disconnects(), other + " stays connected");
+            }
+            before.forEach((c, d) -> assertEquals(d, c.disconnects(), c + " stays connected"));
+            // development mode: each server tells every UI of its sockets' disconnections (Node's notice carries a
+            // JavaScript Date, which Node's classic and sharded adapters encode as a MessagePack timestamp)
+            for (HostClient victim : List.of(onB, onNode)) {
+                JsonNode notice = eventually(() -> notice(onHostA.socketsDisconnected, 1, victimIds.get(victim)),
+                        n -> n != null,
+                        Duration.ofSeconds(5), "socket_disconnected of " + victim + " on " + onHostA);
+                assertEquals(NodePeer.NAMESPACE, notice.path(0).asText(), notice.toString());
+                assertEquals("server namespace disconnect", notice.path(2).asText(), notice.toString());
+                Instant.parse(notice.path(3).asText());
+            }
+            assertTrue(onHostA.connected() && onPeer.connected(), "the UIs stay connected");
+
+            // join from the UI on A: the client of Node joins "ui-joined"; Node finds it there, a broadcast from host B
+            // to the room reaches it alone
+            onHostA.join(NodePeer.NAMESPACE, "ui-joined", joiner.id());
+            eventually(() -> nodeFetch("ui-joined"), Map.of(joiner.id(), joiner.name)::equals, Duration.ofSeconds(5),
+                    "Node's fetchSockets(ui-joined) = " + joiner);
+            JsonNode joinedNotice = eventually(() -> notice(onHostA.roomsJoined, 2, joiner.id()), n -> n != null
+                    && n.path(1).asText().equals("ui-joined"), Duration.ofSeconds(5), "room_joined from Node on " + onHostA);
+            Instant.parse(joinedNotice.path(3).asText());
+            on("B1").ack("chat", selection(List.of("ui-joined")).put("text", "to-ui-joined-from-B"));
+            List<HostClient> notJoined = new ArrayList<>(cast);
+            notJoined.addAll(List.of(nextToIt, onA));
+            assertDeliveredOnce("chat", List.of("to-ui-joined-from-B"), List.of(joiner), notJoined);
+
+            // emit from the UI on Node: to a client of host B, by its id
+            onPeer.emitTo(NodePeer.NAMESPACE, nextToIt.id(), "chat", "from-the-ui-on-node");
+            List<HostClient> notAddressed = new ArrayList<>(cast);
+            notAddressed.addAll(List.of(joiner, onA));
+            assertDeliveredOnce("chat", List.of("from-the-ui-on-node"), List.of(nextToIt), notAddressed);
+        } finally {
+            closeAll(uis);
+            closeAll(extra);
+        }
+        // the later tests count the sockets of /cluster: this test's must be gone everywhere
+        eventually(() -> nodeFetch("ui"), Map::isEmpty, Duration.ofSeconds(5), "no socket left in room ui");
+    }
+
+    /**
      * A broadcast to R1 from each worker of each host and from Node reaches every member of R1, on all five servers,
      * exactly once, and no client outside R1; so do broadcasts to all but R2, and to R1 and R2, from a host and Node.
      */
     @Test
-    @Order(2)
+    @Order(3)
     void roomBroadcastsReachEveryMemberOnceFromEveryServer() throws Exception {
         Map<String, String> texts = new LinkedHashMap<>();
         for (String where : List.of("A1", "A2", "B1", "B2")) {
@@ -247,7 +408,7 @@ abstract class RedisHosts {
      * server, once, with its rooms and data.
      */
     @Test
-    @Order(3)
+    @Order(4)
     void fetchSocketsFromEveryServerFindsEverySocket() throws Exception {
         Map<String, String> r1 = names(members(R1));
         Map<String, String> all = names(cast);
@@ -282,7 +443,7 @@ abstract class RedisHosts {
      * a room's channel when a socket of its joins it, and the broadcast to it goes on that channel).
      */
     @Test
-    @Order(4)
+    @Order(5)
     void socketsJoinAndLeaveFromEveryServer() throws Exception {
         Map<String, String> r1 = names(members(R1));
         Map<String, String> r2 = names(members(R2));
@@ -325,7 +486,7 @@ abstract class RedisHosts {
      * ({@code who}: a Java worker with its pid, Node with its port).
      */
     @Test
-    @Order(5)
+    @Order(6)
     void serverSideEmitWithAcksFromEveryServer() throws Exception {
         Set<Long> javaPids = javaWorkerPids();
         for (String where : List.of("A1", "B2")) {
@@ -360,7 +521,7 @@ abstract class RedisHosts {
      * its server and kind.
      */
     @Test
-    @Order(6)
+    @Order(7)
     void broadcastWithAcksFromEveryServer() throws Exception {
         List<String> expected = members(R1).stream().map(c -> c.name).sorted().toList();
         for (String where : List.of("A2", "B1")) {
@@ -379,7 +540,7 @@ abstract class RedisHosts {
      * those are disconnected by their server, no other client is.
      */
     @Test
-    @Order(7)
+    @Order(8)
     void disconnectSocketsFromEveryServer() throws Exception {
         HostClient aJava = pick(c -> c.server.equals("A") && c instanceof HostClient.Java && c.room.equals(R2));
         HostClient aJs = pick(c -> c.server.equals("A") && c instanceof HostClient.Js && c.room.equals(R2));
@@ -416,7 +577,7 @@ abstract class RedisHosts {
      * kinds) gets both streams whole, once each and in order, and so do the other survivors; the worker is restarted.
      */
     @Test
-    @Order(8)
+    @Order(9)
     void aWorkerKilledUnderBroadcastLoad() throws Exception {
         closeAll(cast);
         closeAll(castProcesses);
@@ -527,7 +688,7 @@ abstract class RedisHosts {
      * from both hosts and Node cross to every server again, once each.
      */
     @Test
-    @Order(9)
+    @Order(10)
     void redisRestartedUnderTheServers() throws Exception {
         hostA.awaitWorkersReady(2, Duration.ofSeconds(60));
         eventually(node::serverCount, c -> c == 5, Duration.ofSeconds(20), "Node's serverCount 5 before");
@@ -612,6 +773,19 @@ abstract class RedisHosts {
             }
             closeAll(clients);
             closeAll(processes);
+        }
+    }
+
+    /** The last of the Admin UI's notices whose argument at {@code index} is {@code id}, or null. */
+    private static JsonNode notice(List<JsonNode> notices, int index, String id) {
+        synchronized (notices) {
+            JsonNode found = null;
+            for (JsonNode notice : notices) {
+                if (notice.path(index).asText().equals(id)) {
+                    found = notice;
+                }
+            }
+            return found;
         }
     }
 
