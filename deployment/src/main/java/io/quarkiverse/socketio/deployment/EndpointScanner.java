@@ -441,13 +441,14 @@ final class EndpointScanner {
             case EVENT -> "SocketIOSocket, Handshake, SocketIOEvent, SocketIOAck and the event arguments";
             case ANY_EVENT -> "SocketIOSocket, SocketIOEvent and Handshake";
             case DISCONNECT -> "SocketIOSocket, DisconnectReason and Handshake";
-            case ERROR -> "one exception (Throwable or a subtype), SocketIOSocket and Handshake";
+            case ERROR -> "one exception (Throwable or a subtype), SocketIOSocket, SocketIOEvent (null when the failure "
+                    + "was not an event's) and Handshake";
         };
         String generic = kind.annotation() + " takes " + takes + ". Remove the parameter (inject beans into the "
                 + "@SocketIO class with @Inject).";
         boolean allowed = switch (param) {
             case SOCKET, HANDSHAKE -> true;
-            case EVENT -> kind == HandlerKind.EVENT || kind == HandlerKind.ANY_EVENT;
+            case EVENT -> kind == HandlerKind.EVENT || kind == HandlerKind.ANY_EVENT || kind == HandlerKind.ERROR;
             case ACK -> kind == HandlerKind.EVENT;
             case DISCONNECT_REASON -> kind == HandlerKind.DISCONNECT;
             case ERROR -> kind == HandlerKind.ERROR;

@@ -61,7 +61,7 @@ final class Handler {
     /**
      * Binds the parameters and calls the method on the thread of its execution model, waits for the {@code Uni} or
      * {@code CompletionStage} it returns, and delivers the outcome on {@code context}'s event loop. A parameter that
-     * cannot be bound fails the call with a {@link BadEventArgumentException}.
+     * cannot be bound fails the call with an {@link io.quarkiverse.socketio.InvalidEventArgumentException}.
      */
     void call(Context context, BindingSource source, Outcome outcome) {
         Runnable task = () -> invoke(context, source, outcome);
