@@ -60,9 +60,9 @@ scenario("declarative", async (ctx) => {
         none: await ack("fail", "none"),
     };
     result.badInput = {
-        record: await noAck(socket, "record", "not an item"),
-        primitives: await noAck(socket, "primitives", "not a number"),
-        binary: await noAck(socket, "binary", "not binary", Buffer.from([1])),
+        record: await ack("record", "not an item"),
+        primitives: await ack("primitives", "not a number"),
+        binary: await ack("binary", "not binary", Buffer.from([1])),
         after: await ack("record", item("ok", 0)),
     };
 
@@ -75,6 +75,8 @@ scenario("declarative", async (ctx) => {
         welcome: normalize(await dynamicWelcome),
         echo: normalize(await emitWithAck(dynamic, "echo", "hi")),
         fail: await noAck(dynamic, "fail"),
+        badInput: await noAck(dynamic, "echo", { not: "a string" }),
+        after: normalize(await emitWithAck(dynamic, "echo", "still here")),
         rejected: await connectError(ctx.socket("/declarative-6", { auth: { reject: true } })),
     };
     return result;

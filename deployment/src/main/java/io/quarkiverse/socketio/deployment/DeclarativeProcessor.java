@@ -114,7 +114,7 @@ class DeclarativeProcessor {
             loadedByName.add(metadata.getBeanClass());
             for (HandlerMethod handler : endpoint.handlers) {
                 HandlerMetadata handlerMetadata = handler.metadata();
-                handlerMetadata.setInvokerClass(InvokerGenerator.generate(output, handler.method()));
+                handlerMetadata.setInvokerClass(InvokerGenerator.generate(output, endpoint.beanClass, handler.method()));
                 invokers.add(handlerMetadata.getInvokerClass());
                 if (handlerMetadata.getErrorType() != null) {
                     loadedByName.add(handlerMetadata.getErrorType());

@@ -3,10 +3,12 @@ package io.quarkiverse.socketio.deployment;
 import static io.quarkiverse.socketio.deployment.SocketIODotNames.*;
 
 import java.lang.reflect.Modifier;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,18 +87,29 @@ final class EndpointScanner {
         return endpoints;
     }
 
-    /** Handler annotations on methods of classes without {@code @SocketIO}. */
+    /**
+     * Handler annotations on methods of classes without {@code @SocketIO} that are not a superclass or an interface of
+     * a {@code @SocketIO} bean either.
+     */
     private void checkStrayCallbacks() {
+        Set<DotName> inherited = new HashSet<>();
+        for (AnnotationInstance annotation : beanIndex.getAnnotations(SOCKET_IO)) {
+            if (annotation.target().kind() == AnnotationTarget.Kind.CLASS) {
+                hierarchy(annotation.target().asClass()).forEach(c -> inherited.add(c.name()));
+            }
+        }
         for (DotName callback : CALLBACKS) {
             for (AnnotationInstance annotation : fullIndex.getAnnotations(callback)) {
                 if (annotation.target().kind() != AnnotationTarget.Kind.METHOD) {
                     continue;
                 }
                 MethodInfo method = annotation.target().asMethod();
-                if (!method.declaringClass().hasDeclaredAnnotation(SOCKET_IO)) {
+                if (!method.declaringClass().hasDeclaredAnnotation(SOCKET_IO)
+                        && !inherited.contains(method.declaringClass().name())) {
                     errors.add("@" + callback.withoutPackagePrefix() + " on " + describe(method)
-                            + " is ignored: its class is not a @SocketIO bean. Annotate " + method.declaringClass().name()
-                            + " with @SocketIO(namespace = \"/...\").");
+                            + " is ignored: its class is not a @SocketIO bean, nor a superclass or an interface of "
+                            + "one. Annotate " + method.declaringClass().name()
+                            + " with @SocketIO(namespace = \"/...\"), or extend it with a @SocketIO bean.");
                 }
             }
         }
@@ -152,11 +165,8 @@ final class EndpointScanner {
         Map<String, MethodInfo> eventHandlers = new HashMap<>();
         Map<HandlerKind, MethodInfo> singles = new EnumMap<>(HandlerKind.class);
         Map<DotName, MethodInfo> errorHandlers = new HashMap<>();
-        for (MethodInfo method : bean.methodsInDeclarationOrder()) {
+        for (MethodInfo method : annotatedMethods(bean)) {
             List<DotName> present = CALLBACKS.stream().filter(method::hasDeclaredAnnotation).toList();
-            if (present.isEmpty()) {
-                continue;
-            }
             if (present.size() > 1) {
                 errors.add(describe(method) + " is annotated with " + present.stream()
                         .map(n -> "@" + n.withoutPackagePrefix()).collect(Collectors.joining(" and "))
@@ -174,7 +184,7 @@ final class EndpointScanner {
                         + "the bean.");
                 continue;
             }
-            HandlerMethod handler = scanMethod(method, kind);
+            HandlerMethod handler = scanMethod(bean, method, kind);
             if (handler == null) {
                 continue;
             }
@@ -220,6 +230,65 @@ final class EndpointScanner {
         return new SocketIOEndpointBuildItem(bean, namespace, namespacePattern, handlers);
     }
 
+    /**
+     * The bean's methods that carry a handler annotation, then those of its superclasses, then those of its interfaces
+     * (default and abstract methods). A method overridden or implemented further down counts once: the nearest
+     * declaration that carries a handler annotation, called through the bean, so the override is what runs (as for
+     * JAX-RS annotations on an interface). Private and static methods are not inherited: each counts for itself, and
+     * is then refused.
+     */
+    private List<MethodInfo> annotatedMethods(ClassInfo bean) {
+        List<MethodInfo> found = new ArrayList<>();
+        Set<String> signatures = new HashSet<>();
+        for (ClassInfo type : hierarchy(bean)) {
+            for (MethodInfo method : type.methodsInDeclarationOrder()) {
+                // javac copies annotations onto bridge methods: the real method is the handler
+                if (method.isSynthetic() || (method.flags() & BRIDGE) != 0
+                        || CALLBACKS.stream().noneMatch(method::hasDeclaredAnnotation)) {
+                    continue;
+                }
+                boolean inheritable = !Modifier.isPrivate(method.flags()) && !Modifier.isStatic(method.flags());
+                if (!inheritable || signatures.add(signature(method))) {
+                    found.add(method);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static final int BRIDGE = 0x0040;
+
+    /** Name and erased parameter types: what an override has in common with the method it overrides. */
+    private static String signature(MethodInfo method) {
+        return method.name() + method.parameterTypes().stream().map(t -> t.name().toString())
+                .collect(Collectors.joining(",", "(", ")"));
+    }
+
+    /**
+     * The class, its superclasses up to {@code Object} (excluded), then the interfaces of all of them and their
+     * superinterfaces, each once; classes outside the index are skipped (they cannot be scanned).
+     */
+    private List<ClassInfo> hierarchy(ClassInfo bean) {
+        List<ClassInfo> classes = new ArrayList<>();
+        for (ClassInfo c = bean; c != null && !c.name().equals(OBJECT); c = c.superName() == null ? null
+                : fullIndex.getClassByName(c.superName())) {
+            classes.add(c);
+        }
+        Set<DotName> seen = new HashSet<>();
+        ArrayDeque<DotName> interfaces = new ArrayDeque<>();
+        classes.forEach(c -> interfaces.addAll(c.interfaceNames()));
+        List<ClassInfo> result = new ArrayList<>(classes);
+        while (!interfaces.isEmpty()) {
+            DotName name = interfaces.poll();
+            ClassInfo info = seen.add(name) ? fullIndex.getClassByName(name) : null;
+            if (info != null) {
+                result.add(info);
+                interfaces.addAll(info.interfaceNames());
+            }
+        }
+        return result;
+    }
+
     private static HandlerKind kindOf(DotName annotation) {
         if (annotation.equals(MIDDLEWARE)) {
             return HandlerKind.MIDDLEWARE;
@@ -236,7 +305,7 @@ final class EndpointScanner {
     }
 
     /** Validates one handler method; null when it is not valid (the errors are recorded). */
-    private HandlerMethod scanMethod(MethodInfo method, HandlerKind kind) {
+    private HandlerMethod scanMethod(ClassInfo bean, MethodInfo method, HandlerKind kind) {
         int errorsBefore = errors.size();
         String label = label(kind, method);
         String described = label + " " + describe(method);
@@ -330,7 +399,7 @@ final class EndpointScanner {
         // the return value acknowledges, unless the method answers itself (SocketIOAck, or SocketIOEvent.ack with void)
         metadata.setAutoAck(kind == HandlerKind.EVENT && !takesAck && !(takesEvent && returnKind == ReturnKind.VOID));
 
-        metadata.setExecutionModel(executionModel(method, returnKind, described));
+        metadata.setExecutionModel(executionModel(bean, method, returnKind, described));
         if (errors.size() > errorsBefore) {
             return null;
         }
@@ -372,13 +441,14 @@ final class EndpointScanner {
             case EVENT -> "SocketIOSocket, Handshake, SocketIOEvent, SocketIOAck and the event arguments";
             case ANY_EVENT -> "SocketIOSocket, SocketIOEvent and Handshake";
             case DISCONNECT -> "SocketIOSocket, DisconnectReason and Handshake";
-            case ERROR -> "one exception (Throwable or a subtype), SocketIOSocket and Handshake";
+            case ERROR -> "one exception (Throwable or a subtype), SocketIOSocket, SocketIOEvent (null when the failure "
+                    + "was not an event's) and Handshake";
         };
         String generic = kind.annotation() + " takes " + takes + ". Remove the parameter (inject beans into the "
                 + "@SocketIO class with @Inject).";
         boolean allowed = switch (param) {
             case SOCKET, HANDSHAKE -> true;
-            case EVENT -> kind == HandlerKind.EVENT || kind == HandlerKind.ANY_EVENT;
+            case EVENT -> kind == HandlerKind.EVENT || kind == HandlerKind.ANY_EVENT || kind == HandlerKind.ERROR;
             case ACK -> kind == HandlerKind.EVENT;
             case DISCONNECT_REASON -> kind == HandlerKind.DISCONNECT;
             case ERROR -> kind == HandlerKind.ERROR;
@@ -477,10 +547,14 @@ final class EndpointScanner {
                 : null;
     }
 
-    private ExecutionModel executionModel(MethodInfo method, ReturnKind returnKind, String described) {
+    private ExecutionModel executionModel(ClassInfo bean, MethodInfo method, ReturnKind returnKind, String described) {
         ExecutionModel declared = declaredModel(method, described);
         if (declared == null) {
             declared = declaredModel(method.declaringClass(), method.declaringClass().name().toString());
+        }
+        if (declared == null && !bean.equals(method.declaringClass())) {
+            // an inherited handler: the bean's class-level annotation, as for its own handlers
+            declared = declaredModel(bean, bean.name().toString());
         }
         if (declared != null) {
             return declared;

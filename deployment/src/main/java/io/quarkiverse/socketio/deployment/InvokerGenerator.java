@@ -2,6 +2,7 @@ package io.quarkiverse.socketio.deployment;
 
 import java.util.Map;
 
+import org.jboss.jandex.ClassInfo;
 import org.jboss.jandex.MethodInfo;
 import org.jboss.jandex.PrimitiveType;
 import org.jboss.jandex.Type;
@@ -38,15 +39,19 @@ final class InvokerGenerator {
     private InvokerGenerator() {
     }
 
-    /** The name of the invoker of a method: stable from one build to the next. */
-    static String invokerName(MethodInfo method) {
-        String descriptor = method.name() + method.parameterTypes() + method.returnType();
+    /**
+     * The name of the invoker of a method for a bean: stable from one build to the next. It is in the package of the
+     * method's class (for package-private access); the bean is part of the name, since two beans may inherit one
+     * method.
+     */
+    static String invokerName(ClassInfo bean, MethodInfo method) {
+        String descriptor = bean.name() + "#" + method.name() + method.parameterTypes() + method.returnType();
         return method.declaringClass().name().toString() + SUFFIX + method.name() + "_"
                 + Integer.toHexString(descriptor.hashCode());
     }
 
-    static String generate(ClassOutput output, MethodInfo method) {
-        String name = invokerName(method);
+    static String generate(ClassOutput output, ClassInfo bean, MethodInfo method) {
+        String name = invokerName(bean, method);
         try (ClassCreator creator = ClassCreator.builder()
                 .classOutput(output)
                 .className(name)
@@ -55,7 +60,7 @@ final class InvokerGenerator {
                 .build()) {
             MethodCreator invoke = creator.getMethodCreator("invoke", Object.class, Object.class, Object[].class);
             invoke.addException(Exception.class);
-            ResultHandle bean = invoke.checkCast(invoke.getMethodParam(0), method.declaringClass().name().toString());
+            ResultHandle target = invoke.checkCast(invoke.getMethodParam(0), method.declaringClass().name().toString());
             ResultHandle args = invoke.getMethodParam(1);
             ResultHandle[] values = new ResultHandle[method.parametersCount()];
             for (int i = 0; i < values.length; i++) {
@@ -70,7 +75,10 @@ final class InvokerGenerator {
                     values[i] = invoke.checkCast(arg, type.name().toString());
                 }
             }
-            ResultHandle result = invoke.invokeVirtualMethod(MethodDescriptor.of(method), bean, values);
+            // virtual dispatch: an inherited handler runs the bean's override, if any
+            ResultHandle result = method.declaringClass().isInterface()
+                    ? invoke.invokeInterfaceMethod(MethodDescriptor.of(method), target, values)
+                    : invoke.invokeVirtualMethod(MethodDescriptor.of(method), target, values);
             Type returnType = method.returnType();
             if (returnType.kind() == Type.Kind.VOID) {
                 invoke.returnNull();

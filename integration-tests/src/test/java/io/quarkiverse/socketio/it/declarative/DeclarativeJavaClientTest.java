@@ -178,13 +178,20 @@ class DeclarativeJavaClientTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(ClientTransport.class)
-    void argumentsThatCannotBeBoundDropTheEvent(ClientTransport transport) throws Exception {
+    void argumentsThatCannotBeBoundGoToOnError(ClientTransport transport) throws Exception {
         Socket socket = connect(transport);
 
-        assertNoAck(socket, "record", "not an item");
-        assertNoAck(socket, "primitives", "not a number");
-        assertNoAck(socket, "binary", "not binary", new byte[] { 1 });
+        assertBadInputAnswer(ack(socket, "record", "not an item"), "io.quarkiverse.socketio.it.declarative.Item");
+        assertBadInputAnswer(ack(socket, "primitives", "not a number"), "int");
+        assertBadInputAnswer(ack(socket, "binary", "not binary", new byte[] { 1 }), "[B");
         assertEquals(json("[{\"name\":\"ok!\",\"qty\":1}]"), ack(socket, "record", item("ok", 0)), "the socket goes on");
+    }
+
+    /** The answer of the RuntimeException error handler to an argument that cannot be bound. */
+    private static void assertBadInputAnswer(JsonNode ack, String type) {
+        assertEquals("runtime", ack.get(0).path("handler").asText(), ack.toString());
+        assertTrue(ack.get(0).path("message").asText().startsWith("argument 0 (STRING) cannot be read as " + type),
+                ack.toString());
     }
 
     @Test
@@ -227,6 +234,7 @@ class DeclarativeJavaClientTest {
         assertEquals(json("[\"/declarative-42\"]"), normalize(await(welcome, "welcome")));
         assertEquals(json("[\"hi\"]"), ack(socket, "echo", "hi"));
         assertNoAck(socket, "fail");
+        assertNoAck(socket, "echo", new JSONObject().put("not", "a string")); // bad input, no @OnError: dropped
         assertEquals(json("[\"still here\"]"), ack(socket, "echo", "still here"));
 
         Socket rejected = socket("/declarative-7", transport, Map.of("reject", "true"));

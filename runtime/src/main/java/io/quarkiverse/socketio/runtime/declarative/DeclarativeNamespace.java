@@ -7,6 +7,8 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 
+import io.quarkiverse.socketio.ConnectionRejectedException;
+import io.quarkiverse.socketio.InvalidEventArgumentException;
 import io.quarkiverse.socketio.SocketIOEvent;
 import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOSocket;
@@ -55,6 +57,11 @@ final class DeclarativeNamespace {
         }
     }
 
+    /**
+     * Runs the middleware. A failure other than {@link ConnectionRejectedException} goes to the matching error
+     * handler, and still rejects the connection with the failure's message (the error handler's return value is not
+     * used). Unhandled, the failure is logged once, by the namespace, which rejects the connection.
+     */
     private Uni<Void> runMiddleware(SocketIOSocket socket) {
         Context context = Vertx.currentContext();
         if (context == null) {
@@ -62,12 +69,26 @@ final class DeclarativeNamespace {
             context = vertx.getOrCreateContext();
         }
         Context callContext = context;
-        return Uni.createFrom().emitter(emitter -> middleware.call(callContext, BindingSource.of(socket), (value, failure) -> {
-            if (failure == null) {
-                emitter.complete(null);
-            } else {
-                emitter.fail(failure);
+        BindingSource source = BindingSource.of(socket);
+        return Uni.createFrom().emitter(emitter -> middleware.call(callContext, source, (value, failure) -> {
+            Handler errorHandler = failure == null || failure instanceof ConnectionRejectedException ? null
+                    : errorHandlerFor(failure);
+            if (errorHandler == null) {
+                if (failure == null) {
+                    emitter.complete(null);
+                } else {
+                    emitter.fail(failure);
+                }
+                return;
             }
+            errorHandler.call(callContext, source.withError(failure), (ignored, errorHandlerFailure) -> {
+                if (errorHandlerFailure != null) {
+                    logErrorHandlerFailure(errorHandler, middleware, source, failure, errorHandlerFailure);
+                }
+                // handled (or logged above): rejected with the failure's message, without the namespace logging it
+                emitter.fail(new ConnectionRejectedException(
+                        failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage()));
+            });
         }));
     }
 
@@ -102,7 +123,8 @@ final class DeclarativeNamespace {
                     acknowledge(ackEvent, handler.returnKind(), value);
                 }
                 done.run();
-            } else if (failure instanceof BadEventArgumentException bad) {
+            } else if (failure instanceof InvalidEventArgumentException bad && errorHandlerFor(bad) == null) {
+                // bad input from the client: a line per event, no stack trace
                 LOG.debugf("Dropped event %s of socket %s in namespace %s, for %s: %s", source.event.name(),
                         source.socket.id(), source.socket.namespace().name(), handler, bad.getMessage());
                 done.run();
@@ -115,22 +137,28 @@ final class DeclarativeNamespace {
     private void onFailure(SocketHandlerQueue queue, Handler failed, BindingSource source, Throwable failure, Runnable done) {
         Handler errorHandler = errorHandlerFor(failure);
         if (errorHandler == null) {
-            LOG.errorf(failure, "%s failed for socket %s in namespace %s", failed, source.socket.id(),
-                    source.socket.namespace().name());
+            LOG.errorf(failure, "%s failed for socket %s in namespace %s%s", failed, source.socket.id(),
+                    source.socket.namespace().name(), source.event == null ? "" : ", event " + source.event.name());
             done.run();
             return;
         }
         SocketIOEvent ackEvent = failed.metadata.getKind() == HandlerKind.EVENT ? source.event : null;
         errorHandler.call(queue.context(), source.withError(failure), (value, errorHandlerFailure) -> {
             if (errorHandlerFailure != null) {
-                errorHandlerFailure.addSuppressed(failure);
-                LOG.errorf(errorHandlerFailure, "%s failed while handling the failure of %s for socket %s in namespace %s",
-                        errorHandler, failed, source.socket.id(), source.socket.namespace().name());
+                logErrorHandlerFailure(errorHandler, failed, source, failure, errorHandlerFailure);
             } else if (ackEvent != null && ackEvent.hasAck() && !errorHandler.returnKind().acksWithoutArguments()) {
                 acknowledge(ackEvent, errorHandler.returnKind(), value);
             }
             done.run();
         });
+    }
+
+    private static void logErrorHandlerFailure(Handler errorHandler, Handler failed, BindingSource source,
+            Throwable failure, Throwable errorHandlerFailure) {
+        errorHandlerFailure.addSuppressed(failure);
+        LOG.errorf(errorHandlerFailure, "%s failed while handling the failure of %s for socket %s in namespace %s%s",
+                errorHandler, failed, source.socket.id(), source.socket.namespace().name(),
+                source.event == null ? "" : ", event " + source.event.name());
     }
 
     private static void acknowledge(SocketIOEvent event, ReturnKind kind, Object value) {

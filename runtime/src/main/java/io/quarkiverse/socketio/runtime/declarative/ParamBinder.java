@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
+import io.quarkiverse.socketio.InvalidEventArgumentException;
 import io.vertx.core.buffer.Buffer;
 
 /** Computes the value of one handler parameter for a call. Built once per handler when the application starts. */
@@ -91,8 +92,8 @@ interface ParamBinder {
             }
         }
 
-        private BadEventArgumentException bad(JsonNode node, Exception cause) {
-            return new BadEventArgumentException("argument " + index + " (" + node.getNodeType()
+        private InvalidEventArgumentException bad(JsonNode node, Exception cause) {
+            return new InvalidEventArgumentException("argument " + index + " (" + node.getNodeType()
                     + ") cannot be read as " + type.toCanonical()
                     + (cause == null ? "" : ": " + String.valueOf(cause.getMessage()).lines().findFirst().orElse("")));
         }
