@@ -160,8 +160,8 @@ public final class StickyRouter {
         @Override
         public void start(Promise<Void> started) {
             vertx.createHttpServer(serverOptions).requestHandler(handler)
-                    // a client that fails its TLS handshake (or sends garbage) harms no one else: one debug line
-                    .exceptionHandler(t -> LOG.debugf("Router: client connection failed: %s", t.toString()))
+                    // a client that fails its TLS handshake (or sends garbage) harms no one else: one short debug line
+                    .exceptionHandler(t -> LOG.debugf("Router: client connection failed: %s", brief(t)))
                     .listen()
                     .onSuccess(server -> {
                         actual.set(server.actualPort());
@@ -169,6 +169,12 @@ public final class StickyRouter {
                     })
                     .onFailure(started::fail);
         }
+    }
+
+    /** A failure in a line: Netty's TLS errors carry the client's whole record in hex. */
+    static String brief(Throwable t) {
+        String s = t.toString();
+        return s.length() <= 160 ? s : s.substring(0, 160) + "...";
     }
 
     /** Stops listening and closes the connections to the workers. */
