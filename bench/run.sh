@@ -26,6 +26,9 @@
 #          -Dquarkus.redis.hosts=redis://127.0.0.1:RPORT (and MANAGEMENT_PORT a free port each), Node's REDIS_URL and
 #          ADAPTER classic, sharded or streams, any other server REDIS_URL and REDIS_ADAPTER
 #      REDIS_PORT: Redis' port (default: the first free one from 6390)
+#      TLS (0): with 1, our server (java) serves HTTPS/WSS on PORT+1000 with a self-signed PKCS12 key store made once
+#          by keytool in bench/results/tls/ (quarkus.http.ssl.certificate.key-store-file), and the load generator talks
+#          https:// to it trusting any certificate (--trust-all); the JSON line's server is "java-tls". One host only.
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -42,6 +45,12 @@ log="${here}/results/logs/${server}-${workers}.log"
 hosts="${HOSTS:-1}"
 if ((hosts > 1)) && [[ "${mode}" != fanout && "${mode}" != contract ]]; then
     echo "error: HOSTS=${hosts}: the load generator spreads its clients over several servers in fanout and contract only" >&2
+    exit 64
+fi
+
+tls="${TLS:-0}"
+if [[ "${tls}" == 1 ]] && [[ "${server}" != java || "${hosts}" != 1 ]]; then
+    echo "error: TLS=1: our server (java) on one host only" >&2
     exit 64
 fi
 
@@ -173,6 +182,20 @@ if ((hosts > 1)); then
     esac
 fi
 
+tls_env=()
+lg_tls=()
+if [[ "${tls}" == 1 ]]; then
+    keystore="${here}/results/tls/server.p12"
+    if [[ ! -f "${keystore}" ]]; then
+        mkdir -p "$(dirname "${keystore}")"
+        keytool -genkeypair -alias bench -keyalg RSA -keysize 2048 -validity 3650 -dname CN=localhost \
+            -ext SAN=dns:localhost,ip:127.0.0.1 -storetype PKCS12 -keystore "${keystore}" \
+            -storepass bench-secret -keypass bench-secret > /dev/null || exit 1
+    fi
+    tls_env=("JAVA_OPTS=${JAVA_OPTS:-} -Dquarkus.http.ssl-port=$((port + 1000)) -Dquarkus.http.ssl.certificate.key-store-file=${keystore} -Dquarkus.http.ssl.certificate.key-store-password=bench-secret")
+    lg_tls=(--trust-all)
+fi
+
 logs=()
 urls=()
 management=$((${MANAGEMENT_PORT:-9000} + 100))
@@ -187,10 +210,15 @@ for h in $(seq "${hosts}"); do
     else
         hlog="${log}"
     fi
-    env "${host_env[@]}" PORT="${hport}" WORKERS="${workers}" "${nice_cmd[@]}" "${cmd[@]}" > "${hlog}" 2>&1 &
+    env "${host_env[@]}" "${tls_env[@]}" PORT="${hport}" WORKERS="${workers}" "${nice_cmd[@]}" "${cmd[@]}" \
+        > "${hlog}" 2>&1 &
     spids+=($!)
     logs+=("${hlog}")
-    urls+=("http://127.0.0.1:${hport}")
+    if [[ "${tls}" == 1 ]]; then
+        urls+=("https://127.0.0.1:$((hport + 1000))")
+    else
+        urls+=("http://127.0.0.1:${hport}")
+    fi
 done
 
 for h in $(seq 0 $((hosts - 1))); do
@@ -222,7 +250,8 @@ if ((hosts > 1)); then
 fi
 # shellcheck disable=SC2086
 timeout -k 5 "${lg_timeout}" "${nice_cmd[@]}" java ${LOADGEN_JAVA_OPTS:--XX:+UseSerialGC -Xms256m -Xmx2g} -jar "${loadgen}" \
-    "${mode}" "${target[@]}" --timeout $((lg_timeout - 10)) --server "${server}" --workers "${workers}" "$@"
+    "${mode}" "${target[@]}" "${lg_tls[@]}" --timeout $((lg_timeout - 10)) --server "${server}$([[ "${tls}" == 1 ]] && echo -tls)" \
+    --workers "${workers}" "$@"
 rc=$?
 if ((hosts > 1)); then
     {

@@ -18,6 +18,7 @@ import io.quarkus.deployment.builditem.RawCommandLineArgumentsBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigBuilderBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.runtime.RuntimeValue;
+import io.quarkus.tls.deployment.spi.TlsRegistryBuildItem;
 
 /** The cluster: the process's role, decided first at runtime init, and what a worker needs. */
 class ClusterProcessor {
@@ -28,13 +29,16 @@ class ClusterProcessor {
     /**
      * Decides the role: a worker joins its primary; a primary runs the cluster and never lets the startup go on; a
      * command ({@code socketio status}, ...) talks to the running primary and exits; a process on its own goes on. The
-     * membership is a bean, for the server's adapters.
+     * membership is a bean, for the server's adapters. After the TLS registry: the primary serves HTTPS with its
+     * configurations.
      */
     @BuildStep
     @Record(ExecutionTime.RUNTIME_INIT)
     ClusterRoleBuildItem clusterRole(ProcessRoleRecorder recorder, LaunchModeBuildItem launchMode,
-            RawCommandLineArgumentsBuildItem commandLine, BuildProducer<SyntheticBeanBuildItem> beans) {
-        RuntimeValue<ClusterMembership> membership = recorder.startRole(launchMode.getLaunchMode(), commandLine);
+            RawCommandLineArgumentsBuildItem commandLine, TlsRegistryBuildItem tlsRegistry,
+            BuildProducer<SyntheticBeanBuildItem> beans) {
+        RuntimeValue<ClusterMembership> membership = recorder.startRole(launchMode.getLaunchMode(), commandLine,
+                tlsRegistry.registry());
         beans.produce(SyntheticBeanBuildItem.configure(ClusterMembership.class)
                 .scope(Singleton.class)
                 .unremovable()

@@ -11,14 +11,20 @@ import io.quarkiverse.socketio.runtime.cluster.OperatorCommand;
 import io.quarkiverse.socketio.runtime.cluster.WorkerEnvironment;
 import io.quarkiverse.socketio.runtime.cluster.primary.ClusterControl;
 import io.quarkiverse.socketio.runtime.cluster.primary.ClusterPrimary;
+import io.quarkiverse.socketio.runtime.cluster.primary.PublicListeners;
 import io.quarkiverse.socketio.runtime.cluster.worker.WorkerLink;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.RuntimeValue;
 import io.quarkus.runtime.annotations.Recorder;
+import io.quarkus.tls.TlsConfigurationRegistry;
+import io.quarkus.vertx.http.runtime.VertxHttpBuildTimeConfig;
+import io.quarkus.vertx.http.runtime.VertxHttpConfig;
+import io.quarkus.vertx.http.runtime.options.HttpServerOptionsUtils;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.metrics.MetricsOptions;
 
 /**
@@ -34,13 +40,22 @@ public class ProcessRoleRecorder {
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
 
     private final RuntimeValue<SocketIOConfig> config;
+    private final RuntimeValue<VertxHttpConfig> httpConfig;
+    private final VertxHttpBuildTimeConfig httpBuildTimeConfig;
 
-    public ProcessRoleRecorder(RuntimeValue<SocketIOConfig> config) {
+    public ProcessRoleRecorder(RuntimeValue<SocketIOConfig> config, RuntimeValue<VertxHttpConfig> httpConfig,
+            VertxHttpBuildTimeConfig httpBuildTimeConfig) {
         this.config = config;
+        this.httpConfig = httpConfig;
+        this.httpBuildTimeConfig = httpBuildTimeConfig;
     }
 
+    /**
+     * @param tlsRegistry the TLS registry, its configurations validated: the primary's HTTPS takes its certificate
+     *        there or from {@code quarkus.http.ssl.*}, as the HTTP server of one process does
+     */
     public RuntimeValue<ClusterMembership> startRole(LaunchMode launchMode,
-            Supplier<String[]> commandLine) {
+            Supplier<String[]> commandLine, Supplier<TlsConfigurationRegistry> tlsRegistry) {
         String[] arguments = commandLine.get();
         if (launchMode == LaunchMode.NORMAL && arguments != null && arguments.length > 0
                 && OperatorCommand.CLI_COMMAND.equals(arguments[0])) {
@@ -66,7 +81,8 @@ public class ProcessRoleRecorder {
         String host = ConfigProvider.getConfig().getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
         int port = httpPort();
         try {
-            new ClusterPrimary(primaryVertx(), config.getValue(), workers, host, port).run();
+            new ClusterPrimary(primaryVertx(), config.getValue(), workers, publicListeners(host, port, tlsRegistry))
+                    .run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -75,6 +91,24 @@ public class ProcessRoleRecorder {
             throw new IllegalStateException(e.getMessage(), e);
         }
         throw new IllegalStateException("The Socket.IO cluster primary stopped serving");
+    }
+
+    /**
+     * The primary's public listeners. Quarkus's own code builds the HTTPS options (from the TLS registry's default or
+     * named configuration, else {@code quarkus.http.ssl.*}), so the primary takes every key store format, password and
+     * protocol setting a single process takes, and the setting's errors read the same; no certificate: no HTTPS, as in
+     * one process.
+     */
+    private PublicListeners publicListeners(String host, int port, Supplier<TlsConfigurationRegistry> tlsRegistry)
+            throws Exception {
+        HttpServerOptions tls = HttpServerOptionsUtils.createSslOptions(httpBuildTimeConfig, httpConfig.getValue(),
+                LaunchMode.NORMAL, List.of(), tlsRegistry.get());
+        if (tls == null || tls.getKeyCertOptions() == null) {
+            return PublicListeners.plain(host, port);
+        }
+        VertxHttpConfig.InsecureRequests insecure = HttpServerOptionsUtils
+                .getInsecureRequestStrategy(httpConfig.getValue(), httpBuildTimeConfig, LaunchMode.NORMAL);
+        return new PublicListeners(host, port, PublicListeners.Insecure.valueOf(insecure.name()), tls.setHost(host));
     }
 
     /**

@@ -56,7 +56,7 @@ final class NodeScript implements AutoCloseable {
         Files.createDirectories(PackagedCluster.LOG_DIR);
         Path stderr = PackagedCluster.LOG_DIR.resolve(logName + "-" + script + ".err").toAbsolutePath();
         ProcessBuilder builder = new ProcessBuilder(System.getProperty("node.executable", "node"), script + ".mjs",
-                "http://" + base.getHost() + ":" + base.getPort(), optionsJson)
+                base.getScheme() + "://" + base.getHost() + ":" + base.getPort(), optionsJson)
                 .directory(SCRIPTS.toFile())
                 .redirectError(stderr.toFile());
         String debug = System.getProperty("js.debug");

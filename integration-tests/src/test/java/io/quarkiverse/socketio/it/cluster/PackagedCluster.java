@@ -48,7 +48,7 @@ final class PackagedCluster implements AutoCloseable {
     static final Pattern IPC = Pattern.compile("Socket\\.IO cluster IPC channel: (\\S+)");
     static final Pattern READY = Pattern.compile("Socket\\.IO cluster worker (\\d+) ready \\(pid (\\d+)\\)");
     static final Pattern LISTENING = Pattern
-            .compile("Socket\\.IO cluster primary listening on http://([^:\\s]+):(\\d+) with (\\d+) workers");
+            .compile("Socket\\.IO cluster primary listening on https?://\\S+ .*with (\\d+) workers");
     static final Pattern EXITED = Pattern.compile(
             "Socket\\.IO cluster worker (\\d+) \\(pid (\\d+)\\) exited with code (-?\\d+); restarting it in (\\d+) ms");
     static final Pattern CRASH_LOOP = Pattern.compile(

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * hotspots FILE.jfr ... [--filter socketio --top 25]   (where a JFR recording's execution samples were taken)
  * common:  --url http://127.0.0.1:3000 --path /socket.io/ --concurrency 100 --timeout 150 --rss-pid PID
  *          --threads 1 (event loops) --read-interval MS (read each WebSocket every MS ms only)
+ *          --trust-all (with an https:// URL: any certificate, such as a benchmark's self-signed one)
  *          --server NAME --workers N --label L --adapter A (copied into the JSON line)
  * </pre>
  */

@@ -27,7 +27,9 @@ import io.vertx.core.net.impl.NetSocketInternal;
  * batched reading of {@code --read-interval}.
  * <p>
  * The server is {@code --url}, or several servers {@code --urls URL,URL,...} (several hosts of one cluster): client i
- * opens its WebSocket to server i mod n; long-polling requests go to the first.
+ * opens its WebSocket to server i mod n; long-polling requests go to the first. An {@code https://} URL is spoken over
+ * TLS (WebSockets and polling alike), with the JVM's trusted certificates, or any certificate with {@code --trust-all}
+ * (a benchmark's self-signed one).
  */
 final class Net implements AutoCloseable {
 
@@ -39,6 +41,9 @@ final class Net implements AutoCloseable {
     private final String[] hosts;
     private final int[] ports;
     final String path;
+    /** Whether the servers are spoken to over TLS ({@code https://}), and trusting any certificate. */
+    private final boolean tls;
+    private final boolean trustAll;
     private final Context[] loops;
     private final NetClient tcp;
     private HttpClient http;
@@ -57,11 +62,17 @@ final class Net implements AutoCloseable {
                 : new String[] { args.string("url", "http://127.0.0.1:3000") };
         hosts = new String[urls.length];
         ports = new int[urls.length];
+        boolean tls = java.net.URI.create(urls[0].trim()).getScheme().equals("https");
         for (int i = 0; i < urls.length; i++) {
             java.net.URI url = java.net.URI.create(urls[i].trim());
+            if (url.getScheme().equals("https") != tls) {
+                throw new IllegalArgumentException("--urls: all https or none: " + String.join(",", urls));
+            }
             hosts[i] = url.getHost();
-            ports[i] = url.getPort() > 0 ? url.getPort() : 80;
+            ports[i] = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
         }
+        this.tls = tls;
+        trustAll = args.has("trust-all");
         host = hosts[0];
         port = ports[0];
         String p = args.string("path", "/socket.io/");
@@ -70,8 +81,12 @@ final class Net implements AutoCloseable {
         for (int i = 0; i < threads; i++) {
             loops[i] = vertx.getOrCreateContext(); // from a non-Vert.x thread: a new context on the next event loop
         }
-        tcp = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(20_000)
-                .setReuseAddress(true));
+        NetClientOptions tcpOptions = new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(20_000)
+                .setReuseAddress(true);
+        if (tls) {
+            tcpOptions.setSsl(true).setTrustAll(trustAll).setHostnameVerificationAlgorithm(trustAll ? "" : "HTTPS");
+        }
+        tcp = vertx.createNetClient(tcpOptions);
         readIntervalMs = args.integer("read-interval", 0);
         if (readIntervalMs > 0) {
             for (Context loop : loops) {
@@ -118,9 +133,12 @@ final class Net implements AutoCloseable {
     synchronized HttpClient http(int concurrency) {
         if (http == null) {
             // keep-alive off: every request on a new TCP connection, as the Node.js reference client does
-            http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setTcpNoDelay(true)
-                    .setConnectTimeout(20_000).setDefaultHost(host).setDefaultPort(port),
-                    new PoolOptions().setHttp1MaxSize(concurrency * 2 + 8));
+            HttpClientOptions options = new HttpClientOptions().setKeepAlive(false).setTcpNoDelay(true)
+                    .setConnectTimeout(20_000).setDefaultHost(host).setDefaultPort(port);
+            if (tls) {
+                options.setSsl(true).setTrustAll(trustAll).setVerifyHost(!trustAll);
+            }
+            http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(concurrency * 2 + 8));
         }
         return http;
     }

@@ -2,6 +2,7 @@ package io.quarkiverse.socketio.runtime.cluster.primary;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -19,8 +20,10 @@ import io.quarkiverse.socketio.runtime.cluster.wire.ControlMessage;
 import io.quarkiverse.socketio.runtime.config.SocketIOConfig;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryOptions;
 import io.quarkiverse.socketio.runtime.recovery.RecoveryStore;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 
 /**
  * The primary process of a cluster: it launches the workers, routes the HTTP traffic of the public port to them
@@ -54,6 +57,7 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
     private final Vertx vertx;
     private final SocketIOConfig.Cluster config;
     private final RouterOptions routerOptions;
+    private final PublicListeners listeners;
     private final String host;
     private final int port;
     private final int workerCount;
@@ -72,15 +76,15 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
 
     /**
      * @param workerCount how many workers to run
-     * @param host the public host to listen on
-     * @param port the public port
+     * @param listeners where the public traffic comes: plain HTTP, HTTPS
      */
-    public ClusterPrimary(Vertx vertx, SocketIOConfig config, int workerCount, String host, int port) {
+    public ClusterPrimary(Vertx vertx, SocketIOConfig config, int workerCount, PublicListeners listeners) {
         this.vertx = vertx;
         this.config = config.cluster();
         this.recovery = RecoveryOptions.from(config);
-        this.host = host;
-        this.port = port;
+        this.listeners = listeners;
+        this.host = listeners.host();
+        this.port = listeners.port();
         this.workerCount = workerCount;
         this.command = WorkerCommand.current();
         this.routerOptions = new RouterOptions()
@@ -123,11 +127,29 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
                     + startTimeout.toMillis() + " ms; see the workers' log above");
         }
         // each listener fails with what failed and the setting that moves it: the three are often confused
-        try {
-            router.listen(host, port).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw cannotStart(drain, e, "listen on its public address " + host + ":" + port,
-                    "another process holds it: stop that process, or change quarkus.http.port (or quarkus.http.host)");
+        List<String> urls = new ArrayList<>();
+        HttpServerOptions tls = listeners.tls();
+        int httpsPort = -1;
+        if (tls != null) {
+            try {
+                httpsPort = await(router.listenTls(tls));
+            } catch (Exception e) {
+                throw cannotStart(drain, e, "listen on its public TLS address " + host + ":" + Math.max(0, tls.getPort()),
+                        "another process holds it: stop that process, or change quarkus.http.ssl-port (or "
+                                + "quarkus.http.host)");
+            }
+            urls.add("https://" + host + ":" + httpsPort);
+        }
+        if (listeners.plainListened()) {
+            boolean redirect = tls != null && listeners.insecure() == PublicListeners.Insecure.REDIRECT;
+            try {
+                await(redirect ? router.listenRedirect(host, port, httpsPort) : router.listen(host, port));
+            } catch (Exception e) {
+                throw cannotStart(drain, e, "listen on its public address " + host + ":" + port,
+                        "another process holds it: stop that process, or change quarkus.http.port (or "
+                                + "quarkus.http.host)");
+            }
+            urls.add("http://" + host + ":" + port + (redirect ? " (redirected to https)" : ""));
         }
         Path controlDirectory = ClusterControl.directory(port);
         try {
@@ -147,7 +169,8 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
                             + "quarkus.management.port (or quarkus.management.host), or set "
                             + "quarkus.management.enabled=false");
         }
-        LOG.infof("Socket.IO cluster primary listening on http://%s:%d with %d workers", host, port, workerCount);
+        LOG.infof("Socket.IO cluster primary listening on %s with %d workers", String.join(" and ", urls),
+                workerCount);
         // The application's startup must not go on in the primary: this thread waits until the process ends.
         new CountDownLatch(1).await();
     }
@@ -159,6 +182,10 @@ public final class ClusterPrimary implements ClusterRelay.Events, ClusterOperati
                 : e;
         return new IllegalStateException("The Socket.IO cluster primary cannot " + what + ": " + cause.getMessage()
                 + "; " + advice, cause);
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     /** Stops what started when the cluster cannot serve; the failure then ends the process with its own status. */

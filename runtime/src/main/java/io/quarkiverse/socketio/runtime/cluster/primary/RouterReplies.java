@@ -55,6 +55,33 @@ final class RouterReplies {
         }
     }
 
+    /**
+     * {@code 301} to the same URI over HTTPS on {@code httpsPort}, at the host the client asked for (as Quarkus's
+     * {@code quarkus.http.insecure-requests=redirect}); 400 without a host.
+     */
+    static void redirectToHttps(HttpServerRequest req, int httpsPort) {
+        String location = httpsLocation(req.getHeader(HttpHeaders.HOST), httpsPort, req.uri());
+        if (location == null) {
+            status(req, 400);
+            return;
+        }
+        req.resume();
+        req.response().setStatusCode(301).putHeader(HttpHeaders.LOCATION, location).end();
+    }
+
+    /** The HTTPS URL of {@code uri} at the host of a {@code Host} header (its port replaced), or null without one. */
+    static String httpsLocation(String hostHeader, int httpsPort, String uri) {
+        if (hostHeader == null || hostHeader.isBlank()) {
+            return null;
+        }
+        String host = hostHeader.trim();
+        int colon = host.lastIndexOf(':');
+        if (colon > host.lastIndexOf(']')) { // a port, not a colon of an IPv6 literal
+            host = host.substring(0, colon);
+        }
+        return "https://" + host + ":" + httpsPort + (uri.startsWith("/") ? uri : "/" + uri);
+    }
+
     /** Whether a worker's answer says it does not know the session: 400 with code 1. */
     static boolean isUnknownSid(int status, Buffer body) {
         return status == 400 && body != null

@@ -9,10 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jboss.logging.Logger;
+
 import io.quarkiverse.socketio.runtime.cluster.SocketHandoff;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -46,12 +49,18 @@ import io.vertx.core.net.SocketAddress;
  * arrive before the router knows the owner. (A handed-over WebSocket handshake is the worker's alone: its session ends
  * with that connection.)
  * <p>
+ * <b>TLS.</b> On an HTTPS listener ({@link #listenTls}) the router terminates TLS: polling requests are forwarded as
+ * any, and a WebSocket is piped through the router ({@link WebSocketTunnel}) rather than handed over, the worker being
+ * unable to read bytes encrypted with this process's session keys.
+ * <p>
  * <b>Threads.</b> Requests are taken on the listeners' event loops, one HTTP server per loop sharing the port, and
  * each request stays on its connection's loop to the end. The lifecycle and worker methods are called from the
  * primary's threads and are synchronized; the request path reads the workers without a lock (a volatile array of the
  * workers taking new requests, volatile flags on each).
  */
 public final class StickyRouter {
+
+    private static final Logger LOG = Logger.getLogger(StickyRouter.class);
 
     private final Vertx vertx;
     private final RouterOptions options;
@@ -65,6 +74,8 @@ public final class StickyRouter {
     private final AtomicInteger next = new AtomicInteger();
     /** The deployments of the listeners (one HTTP server per event loop, sharing the port); null until listening. */
     private List<String> listeners;
+    /** The random ports asked for so far: each listener's is its own. */
+    private int randomPorts;
     private long sweepTimer = -1;
     private volatile boolean closed;
 
@@ -84,17 +95,46 @@ public final class StickyRouter {
      * Starts listening, with one HTTP server per event loop ({@link RouterOptions#eventLoops()}) on the same port, so that
      * routing is not bound to one thread; completes with the actual port (useful with port 0).
      */
-    public synchronized Future<Integer> listen(String host, int port) {
-        if (listeners != null) {
-            return Future.failedFuture(new IllegalStateException("Already listening"));
+    public Future<Integer> listen(String host, int port) {
+        return listen(new HttpServerOptions().setHost(host).setPort(port), this::handle);
+    }
+
+    /**
+     * Starts listening for HTTPS as {@code tls} says (host, port, key and trust material, protocols), routing as
+     * {@link #listen(String, int)} does. The router terminates TLS: its WebSockets are piped, never handed over (the
+     * worker could not read bytes encrypted with this process's keys).
+     */
+    public Future<Integer> listenTls(HttpServerOptions tls) {
+        return listen(new HttpServerOptions(tls), this::handle);
+    }
+
+    /** Starts listening for plain HTTP that is only answered 301 to the same URI on HTTPS port {@code httpsPort}. */
+    public Future<Integer> listenRedirect(String host, int port, int httpsPort) {
+        return listen(new HttpServerOptions().setHost(host).setPort(port),
+                req -> RouterReplies.redirectToHttps(req, httpsPort));
+    }
+
+    private synchronized Future<Integer> listen(HttpServerOptions options, Handler<HttpServerRequest> handler) {
+        if (closed) {
+            return Future.failedFuture(new IllegalStateException("Closed"));
         }
-        listeners = new ArrayList<>();
-        sweepTimer = vertx.setPeriodic(SessionTable.sweepPeriodMillis(options), id -> table.sweep());
-        // Vert.x shares a port among its servers; a negative port is a random one, shared likewise
-        int shared = port == 0 ? -1 : port;
+        if (listeners == null) {
+            listeners = new ArrayList<>();
+            sweepTimer = vertx.setPeriodic(SessionTable.sweepPeriodMillis(this.options), id -> table.sweep());
+        }
+        // Vert.x shares a port among its servers; a negative port is a random one, shared likewise (one per listener)
+        if (options.getPort() <= 0) {
+            options.setPort(-(++randomPorts));
+        }
+        // HTTP/1.1 only: WebSocket upgrades and per-request routing; compression is the worker's
+        options.setCompressionSupported(false)
+                .setDecompressionSupported(false)
+                .setHandle100ContinueAutomatically(true)
+                .setHttp2ClearTextEnabled(false)
+                .setUseAlpn(false);
         AtomicInteger actual = new AtomicInteger();
-        return vertx.deployVerticle(() -> new Listener(host, shared, actual),
-                new DeploymentOptions().setInstances(options.eventLoops())).map(id -> {
+        return vertx.deployVerticle(() -> new Listener(options, handler, actual),
+                new DeploymentOptions().setInstances(this.options.eventLoops())).map(id -> {
                     synchronized (this) {
                         listeners.add(id);
                     }
@@ -107,30 +147,34 @@ public final class StickyRouter {
      * closes the server.
      */
     private final class Listener extends AbstractVerticle {
-        private final String host;
-        private final int port;
+        private final HttpServerOptions serverOptions;
+        private final Handler<HttpServerRequest> handler;
         private final AtomicInteger actual;
 
-        Listener(String host, int port, AtomicInteger actual) {
-            this.host = host;
-            this.port = port;
+        Listener(HttpServerOptions serverOptions, Handler<HttpServerRequest> handler, AtomicInteger actual) {
+            this.serverOptions = serverOptions;
+            this.handler = handler;
             this.actual = actual;
         }
 
         @Override
         public void start(Promise<Void> started) {
-            HttpServerOptions serverOptions = new HttpServerOptions()
-                    .setCompressionSupported(false)
-                    .setDecompressionSupported(false)
-                    .setHandle100ContinueAutomatically(true)
-                    .setHttp2ClearTextEnabled(false); // HTTP/1.1 only: WebSocket upgrades and per-request routing
-            vertx.createHttpServer(serverOptions).requestHandler(StickyRouter.this::handle).listen(port, host)
+            vertx.createHttpServer(serverOptions).requestHandler(handler)
+                    // a client that fails its TLS handshake (or sends garbage) harms no one else: one short debug line
+                    .exceptionHandler(t -> LOG.debugf("Router: client connection failed: %s", brief(t)))
+                    .listen()
                     .onSuccess(server -> {
                         actual.set(server.actualPort());
                         started.complete();
                     })
                     .onFailure(started::fail);
         }
+    }
+
+    /** A failure in a line: Netty's TLS errors carry the client's whole record in hex. */
+    static String brief(Throwable t) {
+        String s = t.toString();
+        return s.length() <= 160 ? s : s.substring(0, 160) + "...";
     }
 
     /** Stops listening and closes the connections to the workers. */

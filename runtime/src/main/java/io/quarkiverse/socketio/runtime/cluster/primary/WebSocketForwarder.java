@@ -15,7 +15,8 @@ import io.vertx.core.net.impl.ConnectionBase;
  * closed ({@link StickyRouter#handoffClosed}). Otherwise the request is written on a new raw TCP connection to the
  * worker and a {@link WebSocketTunnel} pipes the two connections. A session's WebSocket holds its session from now on
  * (the sweep cannot forget it while connecting); what the route counted is given back, through the
- * {@link SessionTable}, when the WebSocket did not open or once it ended.
+ * {@link SessionTable}, when the WebSocket did not open or once it ended. A TLS connection is always piped: the router
+ * terminates TLS, and the worker could not read the connection's bytes.
  * <p>
  * Holds no state of its own beyond its settings. Called on the client connection's event loop; a handoff completes on
  * the handoff channel's event loop.
@@ -41,7 +42,8 @@ final class WebSocketForwarder {
         Buffer head = UpgradeRequestHead.of(req);
         HandoffSender sender = worker.handoff;
         Channel channel = req.connection() instanceof ConnectionBase base ? base.channel() : null;
-        if (sender != null && sender.isOpen() && channel != null && HandoffSender.canHandOff(channel)
+        // a TLS connection stays here and is piped: its bytes are encrypted with keys only this process holds
+        if (!req.isSSL() && sender != null && sender.isOpen() && channel != null && HandoffSender.canHandOff(channel)
                 && head.length() <= SocketHandoff.MAX_HEAD) {
             // the session's hold (or the handshake's count) is given back when the worker reports the connection closed
             sender.handOff(channel, route.kind() == Route.Kind.SESSION ? route.sid() : "", head, failure -> {
