@@ -132,7 +132,7 @@ public class InMemoryAdapter implements Adapter {
             store.append(new LocalBroadcast(namespace.name(), options, encoded), encodedSize(encoded));
             List<LocalSocket> targets = localTargets(options);
             deliverTo(targets, encoded, options);
-            namespace.delivered(packet, targets);
+            namespace.delivered(packet, encoded, targets);
         }
     }
 
@@ -174,8 +174,9 @@ public class InMemoryAdapter implements Adapter {
         if (targets.isEmpty()) {
             return;
         }
-        deliverTo(targets, namespace.encode(packet), options);
-        namespace.delivered(packet, targets);
+        OutboundPacket encoded = namespace.encode(packet);
+        deliverTo(targets, encoded, options);
+        namespace.delivered(packet, encoded, targets);
     }
 
     /** Writes an encoded packet to the local sockets the options select. */
@@ -185,7 +186,7 @@ public class InMemoryAdapter implements Adapter {
 
     private static void deliverTo(List<LocalSocket> targets, OutboundPacket encoded, BroadcastOptions options) {
         for (LocalSocket socket : targets) {
-            socket.write(encoded, options.flags().volatile_());
+            socket.deliver(encoded, options.flags().volatile_());
         }
     }
 
@@ -244,8 +245,9 @@ public class InMemoryAdapter implements Adapter {
         Consumer<ArrayNode> firstArgument = args -> ack.accept(args.isEmpty() ? null : args.get(0));
         for (LocalSocket socket : targets) {
             socket.expectAck(packet.ackId(), firstArgument);
-            socket.write(encoded, options.flags().volatile_());
+            socket.deliver(encoded, options.flags().volatile_());
         }
+        namespace.delivered(packet, encoded, targets);
     }
 
     @Override

@@ -34,7 +34,7 @@ public interface LocalNamespace {
      * Tells the server's observers that a broadcast packet was written to these local sockets (the Admin UI shows each
      * recipient's events, as Node's {@code onAnyOutgoing} sees broadcasts).
      */
-    void delivered(SocketIOPacket packet, List<? extends LocalSocket> recipients);
+    void delivered(SocketIOPacket packet, OutboundPacket encoded, List<? extends LocalSocket> recipients);
 
     /** Encodes a packet once, for every local recipient. */
     OutboundPacket encode(SocketIOPacket packet);
@@ -83,6 +83,12 @@ public interface LocalNamespace {
 
         /** Writes an already encoded packet; {@code volatile_}: may be dropped when the client is not ready. */
         void write(OutboundPacket packet, boolean volatile_);
+
+        /**
+         * Writes a broadcast's packet, as {@link #write}; the adapter then tells the namespace of all its recipients
+         * at once ({@link LocalNamespace#delivered}).
+         */
+        void deliver(OutboundPacket packet, boolean volatile_);
 
         /** Registers a callback for the acknowledgement with this id. */
         void expectAck(long ackId, Consumer<ArrayNode> ack);

@@ -124,8 +124,8 @@ final class AdminServerAgent implements ServerObserver {
     }
 
     @Override
-    public void packetSent(int bytes) {
-        packetsOut.increment();
+    public void packetsSent(int packets, long bytes) {
+        packetsOut.add(packets);
         bytesOut.add(bytes);
     }
 

@@ -24,6 +24,20 @@ public record OutboundPacket(EngineText text, List<Buffer> attachments) {
         return new OutboundPacket(new EngineText(encoded.text()), List.copyOf(buffers));
     }
 
+    /** How many Engine.IO message packets it takes: the text and each attachment. */
+    public int packetCount() {
+        return 1 + attachments.size();
+    }
+
+    /** Its length in bytes: the text's UTF-8 (computed once) and the attachments'. */
+    public long byteLength() {
+        long bytes = text.utf8Length();
+        for (Buffer attachment : attachments) {
+            bytes += attachment.length();
+        }
+        return bytes;
+    }
+
     /** Sends the packet: the text, then each attachment, in order. */
     public void writeTo(EngineSession session) {
         session.sendText(text);

@@ -87,16 +87,24 @@ final class ClientConnection implements EngineSessionHandler {
 
     /** A volatile packet is dropped when the client cannot take it right away, as in Node.js. */
     void write(OutboundPacket packet, boolean volatile_) {
-        if (volatile_ ? session.writable() : session.isOpen()) {
-            packet.writeTo(session);
+        if (deliver(packet, volatile_)) {
             ServerObserver observer = server.observer();
             if (observer != ServerObserver.NONE) {
-                observer.packetSent(packet.text().utf8Length());
-                for (Buffer attachment : packet.attachments()) {
-                    observer.packetSent(attachment.length());
-                }
+                observer.packetsSent(packet.packetCount(), packet.byteLength());
             }
         }
+    }
+
+    /**
+     * Writes a broadcast's packet, not counted for the observers: the namespace counts all its recipients at once
+     * (a counter per recipient cost the fanout several percent). Whether it was written.
+     */
+    boolean deliver(OutboundPacket packet, boolean volatile_) {
+        if (volatile_ ? session.writable() : session.isOpen()) {
+            packet.writeTo(session);
+            return true;
+        }
+        return false;
     }
 
     @Override

@@ -97,9 +97,13 @@ final class NamespaceImpl extends HandlerRegistry implements LocalNamespace {
     }
 
     @Override
-    public void delivered(SocketIOPacket packet, List<? extends LocalSocket> recipients) {
+    public void delivered(SocketIOPacket packet, OutboundPacket encoded, List<? extends LocalSocket> recipients) {
         ServerObserver observer = observer();
-        if (observer == ServerObserver.NONE || packet.type() != PacketType.EVENT) {
+        if (observer == ServerObserver.NONE || recipients.isEmpty()) {
+            return;
+        }
+        observer.packetsSent(recipients.size() * encoded.packetCount(), recipients.size() * encoded.byteLength());
+        if (packet.type() != PacketType.EVENT) {
             return;
         }
         ArrayNode event = (ArrayNode) packet.data();

@@ -50,8 +50,11 @@ public interface ServerObserver extends AdapterObserver {
     default void packetReceived(int bytes) {
     }
 
-    /** A message packet was written to a client: {@code bytes} long, counted as {@link #packetReceived}. */
-    default void packetSent(int bytes) {
+    /**
+     * Message packets were written to clients: {@code packets} of them, {@code bytes} long in all, counted as
+     * {@link #packetReceived} (a broadcast: once for all its recipients on this server).
+     */
+    default void packetsSent(int packets, long bytes) {
     }
 
     default void connected(SocketIOSocket socket) {

@@ -45,8 +45,8 @@ final class ServerObservers implements ServerObserver {
     }
 
     @Override
-    public void packetSent(int bytes) {
-        each(o -> o.packetSent(bytes));
+    public void packetsSent(int packets, long bytes) {
+        each(o -> o.packetsSent(packets, bytes));
     }
 
     @Override

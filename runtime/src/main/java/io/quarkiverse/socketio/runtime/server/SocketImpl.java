@@ -167,6 +167,11 @@ final class SocketImpl implements SocketIOSocket, LocalSocket {
     }
 
     @Override
+    public void deliver(OutboundPacket packet, boolean volatile_) {
+        client.deliver(packet, volatile_);
+    }
+
+    @Override
     public void emit(String event, Object... args) {
         ArrayNode data = namespace.json().eventData(event, args);
         write(namespace.encode(SocketIOPacket.event(namespace.name(), data, -1)), false);
