@@ -21,6 +21,16 @@ import java.lang.annotation.Target;
  * {@code CompletionStage<Void>} acknowledge with no arguments. A method taking a {@link SocketIOAck} returns
  * {@code void} and acknowledges through it.
  * <p>
+ * A method returning {@code Multi<T>} streams its items to the calling socket, and names the event that carries each
+ * item with {@link #emit()}: {@code @OnEvent(value = "ticks", emit = "tick")}. The socket gets {@code tick} with one
+ * item per event, in order, then {@code tick:end} with no arguments when the {@code Multi} completes, or
+ * {@code tick:error} with {@code {"message": ...}} when it fails (the failure then goes to the matching
+ * {@link OnError} handler, as any handler's). The items are requested one at a time, the next one when the client's
+ * connection can take more, so a slow client slows the stream down rather than filling the server's memory. The
+ * stream is cancelled when the socket disconnects. If the client asked for an acknowledgement, it is sent once, with
+ * no arguments, when the stream ends or fails (unless an {@code @OnError} handler answers the failure with a value).
+ * The stream runs alongside the socket's later events: the next handler does not wait for it to end.
+ * <p>
  * At most one handler per event name in a namespace; the names Socket.IO reserves ({@code connect},
  * {@code connect_error}, {@code disconnect}, {@code disconnecting}, {@code newListener}, {@code removeListener}) are
  * not allowed.
@@ -32,4 +42,10 @@ public @interface OnEvent {
 
     /** The event name; required. */
     String value() default "";
+
+    /**
+     * For a method returning {@code Multi<T>}, and only for one: the event each item is emitted as, to the calling
+     * socket; {@code <emit>:end} and {@code <emit>:error} signal the completion and the failure.
+     */
+    String emit() default "";
 }

@@ -332,8 +332,28 @@ final class EndpointScanner {
         Type returnType = method.returnType();
         ReturnKind returnKind = returnKind(returnType);
         Type ackType = null;
-        if (returnType.name().equals(MULTI)) {
-            errors.add(described + " returns Multi, which is not supported. Return a Uni (one value) or void.");
+        String emit = "";
+        if (kind == HandlerKind.EVENT) {
+            AnnotationValue emitValue = method.declaredAnnotation(ON_EVENT).value("emit");
+            emit = emitValue == null ? "" : emitValue.asString();
+        }
+        if (returnKind == ReturnKind.MULTI) {
+            if (kind != HandlerKind.EVENT) {
+                errors.add(described + " returns Multi, which only an @OnEvent method may: it streams its items to "
+                        + "the caller. Return a Uni, a CompletionStage or void.");
+            } else if (emit.isBlank()) {
+                errors.add(described + " returns Multi but names no event for its items. Name it: "
+                        + "@OnEvent(value = \"" + metadata.getEvent() + "\", emit = \"item\"); each item is emitted "
+                        + "as that event, then <event>:end or <event>:error.");
+            } else if (RESERVED_EVENTS.contains(emit)) {
+                errors.add(described + " emits its items as the reserved event \"" + emit + "\". Choose another name.");
+            } else {
+                metadata.setEmit(emit);
+                // the items are serialized to the client, as an acknowledgement's value is
+                ackType = returnType.kind() == Type.Kind.PARAMETERIZED_TYPE
+                        ? returnType.asParameterizedType().arguments().get(0)
+                        : null;
+            }
         } else {
             switch (kind) {
                 case MIDDLEWARE -> {
@@ -350,6 +370,10 @@ final class EndpointScanner {
                     }
                 }
                 default -> ackType = ackType(returnType, returnKind);
+            }
+            if (!emit.isEmpty()) {
+                errors.add(described + " sets emit = \"" + emit + "\" but returns " + returnType + ": emit names the "
+                        + "event of a Multi's items. Return a Multi, or remove emit.");
             }
         }
         metadata.setReturnKind(returnKind);
@@ -524,6 +548,9 @@ final class EndpointScanner {
         if (name.equals(UNI)) {
             return isVoidArgument(type) ? ReturnKind.UNI_VOID : ReturnKind.UNI;
         }
+        if (name.equals(MULTI)) {
+            return ReturnKind.MULTI;
+        }
         if (name.equals(COMPLETION_STAGE) || name.equals(COMPLETABLE_FUTURE)) {
             return isVoidArgument(type) ? ReturnKind.COMPLETION_STAGE_VOID : ReturnKind.COMPLETION_STAGE;
         }
@@ -560,7 +587,8 @@ final class EndpointScanner {
             return declared;
         }
         // as in websockets-next: a reactive signature runs on the event loop, a blocking one on a worker thread
-        return returnKind.isUni() || returnKind.isCompletionStage() ? ExecutionModel.EVENT_LOOP
+        return returnKind.isUni() || returnKind.isCompletionStage() || returnKind == ReturnKind.MULTI
+                ? ExecutionModel.EVENT_LOOP
                 : ExecutionModel.WORKER;
     }
 

@@ -90,6 +90,12 @@ public interface LocalNamespace {
          */
         void deliver(OutboundPacket packet, boolean volatile_);
 
+        /**
+         * Whether the client's connection can take more now (the volatile emits' test): a producer that can wait, such
+         * as a declarative handler's {@code Multi}, holds its next item while not.
+         */
+        boolean writable();
+
         /** Registers a callback for the acknowledgement with this id. */
         void expectAck(long ackId, Consumer<ArrayNode> ack);
 

@@ -2,8 +2,10 @@ package io.quarkiverse.socketio.runtime.declarative;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.jboss.logging.Logger;
 
@@ -12,6 +14,7 @@ import io.quarkiverse.socketio.InvalidEventArgumentException;
 import io.quarkiverse.socketio.SocketIOEvent;
 import io.quarkiverse.socketio.SocketIONamespace;
 import io.quarkiverse.socketio.SocketIOSocket;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -32,6 +35,8 @@ final class DeclarativeNamespace {
     private Handler disconnect;
     private final Map<String, Handler> events = new HashMap<>();
     private final List<Handler> errorHandlers = new ArrayList<>();
+    /** Whether an event handler returns a Multi: then each socket tracks its streams, to cancel them. */
+    private boolean streams;
 
     DeclarativeNamespace(Vertx vertx) {
         this.vertx = vertx;
@@ -43,7 +48,10 @@ final class DeclarativeNamespace {
             case CONNECT -> connect = handler;
             case ANY_EVENT -> anyEvent = handler;
             case DISCONNECT -> disconnect = handler;
-            case EVENT -> events.put(handler.metadata.getEvent(), handler);
+            case EVENT -> {
+                events.put(handler.metadata.getEvent(), handler);
+                streams |= handler.returnKind() == ReturnKind.MULTI;
+            }
             case ERROR -> errorHandlers.add(handler);
         }
     }
@@ -95,6 +103,11 @@ final class DeclarativeNamespace {
     /** Runs on the connection's context, when the socket joined. */
     private void connected(SocketIOSocket socket) {
         SocketHandlerQueue queue = new SocketHandlerQueue(Vertx.currentContext());
+        // the socket's running streams, confined to its context: one disconnect handler cancels them all
+        Set<MultiStream> running = streams ? new HashSet<>() : Set.of();
+        if (streams) {
+            socket.onDisconnect(reason -> queue.onContext(() -> List.copyOf(running).forEach(MultiStream::cancel)));
+        }
         if (connect != null) {
             queue.submit(done -> run(queue, connect, BindingSource.of(socket), null, done));
         }
@@ -103,6 +116,11 @@ final class DeclarativeNamespace {
         }
         for (Map.Entry<String, Handler> entry : events.entrySet()) {
             Handler handler = entry.getValue();
+            if (handler.returnKind() == ReturnKind.MULTI) {
+                socket.on(entry.getKey(), event -> queue.submit(done -> stream(queue, handler,
+                        BindingSource.of(socket, event), running, done)));
+                continue;
+            }
             socket.on(entry.getKey(), event -> queue.submit(done -> run(queue, handler, BindingSource.of(socket, event),
                     handler.metadata.isAutoAck() ? event : null, done)));
         }
@@ -134,20 +152,64 @@ final class DeclarativeNamespace {
         });
     }
 
+    /**
+     * Calls a handler returning a {@code Multi}, and streams it: the socket's next handler starts once the method
+     * returned, the stream runs alongside. The method's own failure (it threw) ends the stream as a failed
+     * {@code Multi} does.
+     */
+    private void stream(SocketHandlerQueue queue, Handler handler, BindingSource source, Set<MultiStream> running,
+            Runnable done) {
+        handler.call(queue.context(), source, (value, failure) -> {
+            MultiStream stream = new MultiStream(queue.context(), source.socket, handler.metadata.getEmit(), running,
+                    () -> {
+                        if (source.event.hasAck()) {
+                            source.event.ack();
+                        }
+                    },
+                    streamFailure -> queue.submit(next -> onFailure(queue, handler, source, streamFailure, true, next)));
+            Multi<?> multi = failure != null ? Multi.createFrom().failure(failure)
+                    : value == null ? Multi.createFrom().empty() : (Multi<?>) value;
+            multi.subscribe(stream);
+            done.run();
+        });
+    }
+
     private void onFailure(SocketHandlerQueue queue, Handler failed, BindingSource source, Throwable failure, Runnable done) {
+        onFailure(queue, failed, source, failure, false, done);
+    }
+
+    /**
+     * Routes a failure to the closest error handler, whose return value acknowledges a failed event; with
+     * {@code alwaysAck} (a stream, which promises one acknowledgement) an acknowledgement with no arguments otherwise.
+     */
+    private void onFailure(SocketHandlerQueue queue, Handler failed, BindingSource source, Throwable failure,
+            boolean alwaysAck, Runnable done) {
+        SocketIOEvent ackEvent = failed.metadata.getKind() == HandlerKind.EVENT ? source.event : null;
         Handler errorHandler = errorHandlerFor(failure);
         if (errorHandler == null) {
-            LOG.errorf(failure, "%s failed for socket %s in namespace %s%s", failed, source.socket.id(),
-                    source.socket.namespace().name(), source.event == null ? "" : ", event " + source.event.name());
+            if (failure instanceof InvalidEventArgumentException bad) {
+                LOG.debugf("Dropped event %s of socket %s in namespace %s, for %s: %s", source.event.name(),
+                        source.socket.id(), source.socket.namespace().name(), failed, bad.getMessage());
+            } else {
+                LOG.errorf(failure, "%s failed for socket %s in namespace %s%s", failed, source.socket.id(),
+                        source.socket.namespace().name(), source.event == null ? "" : ", event " + source.event.name());
+            }
+            if (alwaysAck && ackEvent != null && ackEvent.hasAck()) {
+                ackEvent.ack();
+            }
             done.run();
             return;
         }
-        SocketIOEvent ackEvent = failed.metadata.getKind() == HandlerKind.EVENT ? source.event : null;
         errorHandler.call(queue.context(), source.withError(failure), (value, errorHandlerFailure) -> {
+            boolean answered = false;
             if (errorHandlerFailure != null) {
                 logErrorHandlerFailure(errorHandler, failed, source, failure, errorHandlerFailure);
             } else if (ackEvent != null && ackEvent.hasAck() && !errorHandler.returnKind().acksWithoutArguments()) {
                 acknowledge(ackEvent, errorHandler.returnKind(), value);
+                answered = true;
+            }
+            if (alwaysAck && !answered && ackEvent != null && ackEvent.hasAck()) {
+                ackEvent.ack();
             }
             done.run();
         });

@@ -12,6 +12,8 @@ public class HandlerMetadata {
     private HandlerKind kind;
     /** For {@link HandlerKind#EVENT}: the event name. */
     private String event;
+    /** For a {@link ReturnKind#MULTI} event handler: the event each item is emitted as. */
+    private String emit;
     /** The generated {@link SocketIOInvoker}. */
     private String invokerClass;
     /** {@code com.acme.Chat#message(SocketIOSocket, ChatMessage)}, for log messages. */
@@ -38,6 +40,14 @@ public class HandlerMetadata {
 
     public void setEvent(String event) {
         this.event = event;
+    }
+
+    public String getEmit() {
+        return emit;
+    }
+
+    public void setEmit(String emit) {
+        this.emit = emit;
     }
 
     public String getInvokerClass() {

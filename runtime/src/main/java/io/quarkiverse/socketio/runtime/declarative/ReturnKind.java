@@ -13,7 +13,9 @@ public enum ReturnKind {
     /** {@code CompletionStage<Void>}: done when it completes; acknowledges with no arguments. */
     COMPLETION_STAGE_VOID,
     /** {@code CompletionStage<T>}: done when it completes; acknowledges with its value. */
-    COMPLETION_STAGE;
+    COMPLETION_STAGE,
+    /** {@code Multi<T>}: each item emitted to the socket; done (for the socket's queue) when it returns. */
+    MULTI;
 
     public boolean isUni() {
         return this == UNI || this == UNI_VOID;
@@ -25,6 +27,6 @@ public enum ReturnKind {
 
     /** Whether the acknowledgement has no arguments. */
     public boolean acksWithoutArguments() {
-        return this == VOID || this == UNI_VOID || this == COMPLETION_STAGE_VOID;
+        return this == VOID || this == UNI_VOID || this == COMPLETION_STAGE_VOID || this == MULTI;
     }
 }

@@ -95,6 +95,11 @@ final class ClientConnection implements EngineSessionHandler {
         }
     }
 
+    /** Whether the session can take more packets now. */
+    boolean writable() {
+        return session.writable();
+    }
+
     /**
      * Writes a broadcast's packet, not counted for the observers: the namespace counts all its recipients at once
      * (a counter per recipient cost the fanout several percent). Whether it was written.

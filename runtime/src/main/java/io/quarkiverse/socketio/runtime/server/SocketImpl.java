@@ -172,6 +172,11 @@ final class SocketImpl implements SocketIOSocket, LocalSocket {
     }
 
     @Override
+    public boolean writable() {
+        return client.writable();
+    }
+
+    @Override
     public void emit(String event, Object... args) {
         ArrayNode data = namespace.json().eventData(event, args);
         write(namespace.encode(SocketIOPacket.event(namespace.name(), data, -1)), false);
