@@ -1,6 +1,7 @@
 // On /streams: handlers returning a Multi. A stream of 5 numbers (then n:end, then the ack), a failing stream
-// (items, f:error, the @OnError handler's answer as ack), 300 chunks of 1 KB in order, and an endless stream the
-// client leaves by disconnecting (the Java test checks that the server cancelled it).
+// (items, f:error, the @OnError handler's answer as ack), 300 chunks of 1 KB in order, and a stream the
+// client leaves by disconnecting after three ticks (it then goes silent: the Java test checks that the server
+// cancelled it on the disconnection).
 import { scenario, emitWithAck, once } from "./lib.mjs";
 
 /** Collects the `event` items until `event:end` or `event:error`; resolves with them and the ending. */

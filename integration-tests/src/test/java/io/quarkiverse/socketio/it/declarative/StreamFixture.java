@@ -44,11 +44,17 @@ public class StreamFixture {
         });
     }
 
-    /** Ticks until cancelled, which is recorded per socket. */
+    /**
+     * Three ticks, then nothing until cancelled, which is recorded per socket: silent, so that only the disconnection
+     * can cancel it (not a failed write of a next item).
+     */
     @OnEvent(value = "endless", emit = "tick")
     Multi<Long> endless(SocketIOSocket socket) {
         CompletableFuture<Void> done = cancelled.computeIfAbsent(socket.id(), id -> new CompletableFuture<>());
-        return Multi.createFrom().ticks().every(Duration.ofMillis(20)).onCancellation().invoke(() -> done.complete(null));
+        return Multi.createBy().concatenating()
+                .streams(Multi.createFrom().ticks().every(Duration.ofMillis(20)).select().first(3),
+                        Multi.createFrom().<Long> nothing())
+                .onCancellation().invoke(() -> done.complete(null));
     }
 
     /** n strings of 1000 characters, recording the largest demand of its subscriber. */
