@@ -1,15 +1,13 @@
 package io.quarkiverse.socketio.it.cluster;
 
+import static io.quarkiverse.socketio.it.cluster.Timings.millisSince;
+import static io.quarkiverse.socketio.it.cluster.Timings.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -134,12 +132,12 @@ abstract class RedisHosts {
         hostB.awaitWorkersReady(2, Duration.ofSeconds(60));
         int count = eventually(node::serverCount, c -> c == 5, Duration.ofSeconds(20), "Node's serverCount 5");
         assertEquals(5, count);
-        report("servers started in %d ms (Redis on port %d, host A on %d, host B on %d, Node on %d)",
+        report(name, "servers started in %d ms (Redis on port %d, host A on %d, host B on %d, Node on %d)",
                 millisSince(started), redis.port(), hostA.port(), hostB.port(), node.port());
 
         long connecting = System.nanoTime();
         connectCast();
-        report("%d clients connected in %d ms: %s", cast.size(), millisSince(connecting), cast);
+        report(name, "%d clients connected in %d ms: %s", cast.size(), millisSince(connecting), cast);
     }
 
     private PackagedCluster startHost(String host) throws Exception {
@@ -286,8 +284,10 @@ abstract class RedisHosts {
             eventually(onPeer::serverIds, fiveServers::equals, ADMIN_STATS_WITHIN,
                     "statistics from the five servers " + fiveServers + " on Node's UI");
             long seenOnNode = millisSince(loggingIn);
-            report("%s: the Admin UI saw the statistics of all five servers %d ms after its login on host A began "
-                    + "(%d stats), the UI on Node after %d ms (%d stats)", kind, seenOnA, onHostA.stats().size(),
+            report(name,
+                    "%s: the Admin UI saw the statistics of all five servers %d ms after its login on host A began "
+                            + "(%d stats), the UI on Node after %d ms (%d stats)",
+                    kind, seenOnA, onHostA.stats().size(),
                     seenOnNode, onPeer.stats().size());
             for (AdminUiClient.Stats stats : onHostA.stats()) {
                 JsonNode one = stats.stats();
@@ -644,7 +644,8 @@ abstract class RedisHosts {
             PackagedCluster.kill9(victimPid);
             JsonNode fetched = HostClient.await(fetch, "fetchSockets after the kill");
             long afterKill = millisSince(killedAt);
-            report("%s: fetchSockets from %s answered %d ms after SIGKILL of worker A%d (started %d ms before the kill)",
+            report(name,
+                    "%s: fetchSockets from %s answered %d ms after SIGKILL of worker A%d (started %d ms before the kill)",
                     kind, fetcher.where(), afterKill, victimIndex, (killedAt - fetchStarted) / 1_000_000);
             assertTrue(fetched.isArray(), "fetchSockets after the kill: " + fetched);
             assertTrue(afterKill < AFTER_KILL.toMillis(), "fetchSockets answered " + afterKill + " ms after the kill, "
@@ -668,8 +669,10 @@ abstract class RedisHosts {
             }
             assertEquals(List.of(), wrong, "every survivor gets both streams whole, once each, in order");
             PackagedCluster.Restart restart = hostA.awaitRestart(victimIndex, victimPid, Duration.ofSeconds(10));
-            report("%s: worker A%d restarted as pid %d; every survivor (%d clients) got %d + %d broadcasts once, in "
-                    + "order", kind, victimIndex, restart.newPid(), survivors.size(), fromNode, fromB);
+            report(name,
+                    "%s: worker A%d restarted as pid %d; every survivor (%d clients) got %d + %d broadcasts once, in "
+                            + "order",
+                    kind, victimIndex, restart.newPid(), survivors.size(), fromNode, fromB);
         } finally {
             if (PackagedCluster.alive(victimPid)) {
                 ProcessHandle.of(victimPid).ifPresent(ProcessHandle::destroyForcibly);
@@ -722,7 +725,8 @@ abstract class RedisHosts {
                             "the reason names Redis: " + check);
                 }
             }
-            report("%s: Redis stopped; readiness DOWN after (ms, the workers asked one after the other) %s", kind, down);
+            report(name, "%s: Redis stopped; readiness DOWN after (ms, the workers asked one after the other) %s", kind,
+                    down);
 
             // local traffic goes on: a broadcast of each worker reaches its own clients of the room
             for (HostClient sender : clients.stream().filter(c -> c instanceof HostClient.Java
@@ -749,7 +753,7 @@ abstract class RedisHosts {
                     assertEquals("UP", check.path("status").asText(), check.toString());
                 }
             }
-            report("%s: Redis away for %d ms; readiness UP after (ms, asked one after the other) %s", kind,
+            report(name, "%s: Redis away for %d ms; readiness UP after (ms, asked one after the other) %s", kind,
                     (restarted - stopped) / 1_000_000, up);
             assertEquals(5, (int) eventually(node::serverCount, c -> c == 5, Duration.ofSeconds(10),
                     "Node's serverCount 5 after the restart"), "Node's serverCount after the restart");
@@ -765,7 +769,7 @@ abstract class RedisHosts {
             texts.add("after-restart-from-node");
             node.call(broadcast(List.of("after"), "chat", "after-restart-from-node"));
             assertDeliveredOnce("chat", texts, clients, List.of());
-            report("%s: after the restart, broadcasts from A, B and Node reached all %d clients once", kind,
+            report(name, "%s: after the restart, broadcasts from A, B and Node reached all %d clients once", kind,
                     clients.size());
         } finally {
             if (!redis.isRunning()) {
@@ -987,19 +991,4 @@ abstract class RedisHosts {
         }
     }
 
-    private static long millisSince(long nanoTime) {
-        return (System.nanoTime() - nanoTime) / 1_000_000;
-    }
-
-    /** A measured fact: to the test's output and to {@code target/cluster-it/<class>-timings.txt}. */
-    private void report(String format, Object... args) {
-        String line = "[" + name + "] " + String.format(format, args);
-        System.out.println(line);
-        try {
-            Files.writeString(PackagedCluster.LOG_DIR.resolve(name + "-timings.txt"), line + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            // the output has it
-        }
-    }
 }

@@ -1,12 +1,10 @@
 package io.quarkiverse.socketio.it.cluster;
 
+import static io.quarkiverse.socketio.it.cluster.Timings.millisSince;
+import static io.quarkiverse.socketio.it.cluster.Timings.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,7 +100,7 @@ class StreamsHostFailoverIT {
         hostB.awaitWorkersReady(2, Duration.ofSeconds(60));
         haproxy = HAProxy.start(name, HAProxy.recipe(List.of(hostA.port(), hostB.port())));
         RedisHosts.eventually(node::serverCount, c -> c == 5, Duration.ofSeconds(20), "Node's serverCount 5");
-        report("servers started in %d ms (Redis on %d, host A on %d, host B on %d, Node on %d, HAProxy on %d)",
+        report(name, "servers started in %d ms (Redis on %d, host A on %d, host B on %d, Node on %d, HAProxy on %d)",
                 millisSince(started), redis.port(), hostA.port(), hostB.port(), node.port(), haproxy.uri().getPort());
     }
 
@@ -150,7 +148,7 @@ class StreamsHostFailoverIT {
         }
         List<HostClient.Js> ofA = viaHAProxy.stream().filter(c -> pidsA.contains(c.pid())).toList();
         List<HostClient.Js> ofB = viaHAProxy.stream().filter(c -> pidsB.contains(c.pid())).toList();
-        report("%d JavaScript clients through HAProxy: %s", viaHAProxy.size(), placeBefore.entrySet().stream()
+        report(name, "%d JavaScript clients through HAProxy: %s", viaHAProxy.size(), placeBefore.entrySet().stream()
                 .map(e -> e.getKey().name + "@" + e.getValue()).collect(Collectors.joining(" ")));
         assertEquals(viaHAProxy.size(), ofA.size() + ofB.size(), "every client is on host A or B: " + placeBefore);
         assertEquals(Set.of(1, 2), ofA.stream().map(HostClient::worker).collect(Collectors.toSet()),
@@ -200,7 +198,8 @@ class StreamsHostFailoverIT {
             // --- host A dies: its primary and both workers at once
             killedAt = System.nanoTime();
             killed = hostA.kill9Host();
-            report("host A killed (SIGKILL to pids %s, the primary first) after b-%d and n-%d", killed, fromB.get(),
+            report(name, "host A killed (SIGKILL to pids %s, the primary first) after b-%d and n-%d", killed,
+                    fromB.get(),
                     fromNode.get());
 
             // --- its clients come back through HAProxy, on host B
@@ -222,7 +221,8 @@ class StreamsHostFailoverIT {
                         + "reconnected after (ms) " + recoveredAfter + " of " + names(ofA) + haproxy.describe());
                 Thread.sleep(20);
             }
-            report("HAProxy marked host A DOWN %d ms after the kill; every client of host A was back %d ms after it",
+            report(name,
+                    "HAProxy marked host A DOWN %d ms after the kill; every client of host A was back %d ms after it",
                     markedDown, recoveredAfter.values().stream().max(Long::compare).orElseThrow());
 
             Thread.sleep(1500); // live broadcasts to the recovered clients
@@ -325,8 +325,10 @@ class StreamsHostFailoverIT {
         }
         List<String> connectErrors = new ArrayList<>();
         viaHAProxy.forEach(c -> c.connectErrors().forEach(e -> connectErrors.add(c.name + ": " + e)));
-        report("the %d clients of host A: lost their connection after (ms) %s, recovered after (ms) min %d, median "
-                + "%d, max %d; %s", ofA.size(), summary(noticed), back.stream().min(Long::compare).orElseThrow(),
+        report(name,
+                "the %d clients of host A: lost their connection after (ms) %s, recovered after (ms) min %d, median "
+                        + "%d, max %d; %s",
+                ofA.size(), summary(noticed), back.stream().min(Long::compare).orElseThrow(),
                 back.stream().sorted().toList().get(back.size() / 2), back.stream().max(Long::compare).orElseThrow(),
                 timeline);
 
@@ -336,7 +338,7 @@ class StreamsHostFailoverIT {
         long redispatched = haproxy.logLines(Pattern.compile(" \\d+/\\d+/\\d+/\\d+/\\+\\d+ "));
         long sessionUnknown = haproxy.answered(400);
         long unavailable = haproxy.answered(503);
-        report("%d + %d broadcasts, each received once by every client of %s in the stream's order; HAProxy: %d "
+        report(name, "%d + %d broadcasts, each received once by every client of %s in the stream's order; HAProxy: %d "
                 + "requests redispatched from host A to host B, %d answered 400, %d answered 503; failed connection "
                 + "attempts of the clients: %s", lastB, lastNode, ROOM, redispatched, sessionUnknown, unavailable,
                 connectErrors);
@@ -394,20 +396,4 @@ class StreamsHostFailoverIT {
         }
     }
 
-    private static long millisSince(long nanoTime) {
-        return (System.nanoTime() - nanoTime) / 1_000_000;
-    }
-
-    /** A measured fact: to the test's output and to {@code target/cluster-it/<class>-timings.txt}. */
-    private void report(String format, Object... args) {
-        String line = "[" + name + "] " + String.format(format, args);
-        System.out.println(line);
-        try {
-            Files.createDirectories(PackagedCluster.LOG_DIR);
-            Files.writeString(PackagedCluster.LOG_DIR.resolve(name + "-timings.txt"), line + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            // the output has it
-        }
-    }
 }
